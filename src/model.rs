@@ -1,0 +1,289 @@
+//! Runtime data model shared by the checker, the data loader and the evaluator.
+//!
+//! A [`Schema`] is what the checker extracts from a rule file's `enum` and `entity`
+//! declarations, with every name resolved to an index. A [`Dataset`] is one cycle's inputs
+//! loaded against a schema: one [`Table`] per entity kind plus the award [`History`].
+//!
+//! INVARIANT: indices are dense and stable. `KindId(k)` indexes `Schema::kinds` and
+//! `Dataset::tables`; `FieldId(f)` indexes a kind's `fields` and a row's values; an
+//! [`Value::Enum`] holds the variant's position in its enumeration's declared order, so
+//! comparing positions compares ranks.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Index of an entity kind in [`Schema::kinds`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct KindId(pub u32);
+
+/// Index of a field in [`KindDef::fields`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FieldId(pub u32);
+
+/// Index of an enumeration in [`Schema::enums`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EnumId(pub u32);
+
+/// Index of a recordable fact (award, mark or external award) in [`Schema::facts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FactId(pub u32);
+
+/// The type of an input field, a parameter or an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Type {
+    /// Whole number.
+    Integer,
+    /// Exact decimal number.
+    Decimal,
+    /// A share, stored as a fraction (`80%` is `0.8`).
+    Percent,
+    /// An amount in đồng.
+    Money,
+    /// True or false.
+    Bool,
+    /// A calendar date.
+    Date,
+    /// Free text.
+    Text,
+    /// A variant of the given enumeration.
+    Enum(EnumId),
+}
+
+impl Type {
+    /// Whether values of this type are numbers.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Type::Integer | Type::Decimal | Type::Percent | Type::Money)
+    }
+}
+
+/// A runtime value. Numbers of every numeric type are exact decimals.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// Any number (integer, decimal, percent as a fraction, money).
+    Num(Decimal),
+    /// A boolean.
+    Bool(bool),
+    /// A date.
+    Date(NaiveDate),
+    /// Text.
+    Text(Arc<str>),
+    /// An enumeration variant, by position in declared order.
+    Enum(u32),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Num(d) => write!(f, "{}", d.normalize()),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::Text(t) => write!(f, "{t:?}"),
+            Value::Enum(v) => write!(f, "#{v}"),
+        }
+    }
+}
+
+/// An enumeration: `enum xep_loai { KHT < HT < HTT < HTXS }`.
+#[derive(Clone, Debug, Serialize)]
+pub struct EnumDef {
+    /// Name as written.
+    pub name: String,
+    /// Optional label.
+    pub label: Option<String>,
+    /// Whether the variants are ordered (`<`), so that `<`/`>=` comparisons make sense.
+    pub ordered: bool,
+    /// Variants in declared order: `(name, label)`.
+    pub variants: Vec<(String, Option<String>)>,
+}
+
+impl EnumDef {
+    /// Position of a variant by name.
+    pub fn variant(&self, name: &str) -> Option<u32> {
+        self.variants.iter().position(|(n, _)| n == name).and_then(|i| u32::try_from(i).ok())
+    }
+
+    /// Name of the variant at a position, or `?` for an out-of-range position.
+    pub fn variant_name(&self, pos: u32) -> &str {
+        self.variants.get(pos as usize).map_or("?", |(n, _)| n.as_str())
+    }
+}
+
+/// An input field of an entity kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldDef {
+    /// Column name, as written in the rule file and in data files.
+    pub name: String,
+    /// Optional label.
+    pub label: Option<String>,
+    /// Declared type.
+    pub ty: Type,
+    /// Value used when a data cell is empty; without one an empty cell is an error.
+    pub default: Option<Value>,
+}
+
+/// An entity kind: `entity don_vi "Đơn vị" in cum { … }`.
+#[derive(Clone, Debug, Serialize)]
+pub struct KindDef {
+    /// Name as written; also the data file's stem (`don_vi.csv`) and the parent column name
+    /// in the child kind's file.
+    pub name: String,
+    /// Optional label.
+    pub label: Option<String>,
+    /// The kind this one belongs to (`in cum`), if any.
+    pub parent: Option<KindId>,
+    /// Input fields in declared order.
+    pub fields: Vec<FieldDef>,
+}
+
+impl KindDef {
+    /// Position of a field by name.
+    pub fn field(&self, name: &str) -> Option<FieldId> {
+        self.fields.iter().position(|f| f.name == name).and_then(|i| u32::try_from(i).ok()).map(FieldId)
+    }
+}
+
+/// What kind of recordable fact a [`FactDef`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum FactKind {
+    /// A title (danh hiệu thi đua) decided by this rule set.
+    Title,
+    /// A commendation form (hình thức khen thưởng) decided by this rule set.
+    Commendation,
+    /// A mark (a per-cycle fact such as "rated HTXS") computed by this rule set.
+    Mark,
+    /// An award conferred elsewhere, known only from history.
+    Extern,
+}
+
+/// Something history can record per entity and cycle: an award, a mark or an external award.
+#[derive(Clone, Debug, Serialize)]
+pub struct FactDef {
+    /// Name as written.
+    pub name: String,
+    /// Optional label.
+    pub label: Option<String>,
+    /// What it is.
+    pub kind: FactKind,
+    /// The entity kind it is given to.
+    pub entity: KindId,
+}
+
+/// Everything a data file is checked against.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Schema {
+    /// Enumerations in declared order.
+    pub enums: Vec<EnumDef>,
+    /// Entity kinds in declared order.
+    pub kinds: Vec<KindDef>,
+    /// Awards, marks and external awards in declared order.
+    pub facts: Vec<FactDef>,
+}
+
+impl Schema {
+    /// Look up an entity kind by name.
+    pub fn kind(&self, name: &str) -> Option<KindId> {
+        self.kinds.iter().position(|k| k.name == name).and_then(|i| u32::try_from(i).ok()).map(KindId)
+    }
+
+    /// Look up a fact by name.
+    pub fn fact(&self, name: &str) -> Option<FactId> {
+        self.facts.iter().position(|k| k.name == name).and_then(|i| u32::try_from(i).ok()).map(FactId)
+    }
+
+    /// The kind definition for an id.
+    pub fn kind_def(&self, id: KindId) -> Option<&KindDef> {
+        self.kinds.get(id.0 as usize)
+    }
+
+    /// The enumeration definition for an id.
+    pub fn enum_def(&self, id: EnumId) -> Option<&EnumDef> {
+        self.enums.get(id.0 as usize)
+    }
+
+    /// The kinds whose parent is `id`.
+    pub fn children(&self, id: KindId) -> impl Iterator<Item = KindId> + '_ {
+        self.kinds
+            .iter()
+            .enumerate()
+            .filter(move |(_, k)| k.parent == Some(id))
+            .filter_map(|(i, _)| u32::try_from(i).ok().map(KindId))
+    }
+}
+
+/// One entity kind's rows.
+///
+/// INVARIANT: `ids.len() == parents.len()` (when the kind has a parent) and
+/// `values.len() == ids.len() * fields`; rows keep the order of the data file.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    /// Entity ids, unique within the table.
+    pub ids: Vec<Arc<str>>,
+    /// Row index of each entity's parent in the parent kind's table (empty if no parent).
+    pub parents: Vec<u32>,
+    /// Row-major field values, `fields` per row.
+    pub values: Vec<Value>,
+    /// Number of fields per row.
+    pub fields: usize,
+    /// Row index by id.
+    pub index: BTreeMap<Arc<str>, u32>,
+}
+
+impl Table {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The values of one row.
+    pub fn row(&self, row: u32) -> &[Value] {
+        let start = row as usize * self.fields;
+        self.values.get(start..start + self.fields).unwrap_or(&[])
+    }
+}
+
+/// Past cycles' facts: which entity held which award or mark in which cycle.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// `(fact, row)` → sorted, deduplicated cycles in which the entity held the fact.
+    /// `row` is the entity's row in the fact's kind's table.
+    pub held: BTreeMap<(FactId, u32), Vec<i32>>,
+}
+
+impl History {
+    /// Whether `row` held `fact` in `cycle` according to history.
+    pub fn held_in(&self, fact: FactId, row: u32, cycle: i32) -> bool {
+        self.held.get(&(fact, row)).is_some_and(|c| c.binary_search(&cycle).is_ok())
+    }
+
+    /// The cycles in which `row` held `fact`.
+    pub fn cycles(&self, fact: FactId, row: u32) -> &[i32] {
+        self.held.get(&(fact, row)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// One cycle's inputs, checked against a [`Schema`].
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    /// One table per kind, indexed by [`KindId`].
+    pub tables: Vec<Table>,
+    /// Award history.
+    pub history: History,
+}
+
+impl Dataset {
+    /// The table of a kind.
+    pub fn table(&self, kind: KindId) -> Option<&Table> {
+        self.tables.get(kind.0 as usize)
+    }
+}
