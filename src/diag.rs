@@ -209,7 +209,12 @@ impl Diagnostic {
 /// Sort diagnostics by position (file, start), errors before warnings at the same place.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.severity, a.code).cmp(&(b.span.file, b.span.start, b.severity, b.code))
+        (a.span.file, a.span.start, a.severity, a.code).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.severity,
+            b.code,
+        ))
     });
 }
 

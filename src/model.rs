@@ -144,7 +144,11 @@ pub struct KindDef {
 impl KindDef {
     /// Position of a field by name.
     pub fn field(&self, name: &str) -> Option<FieldId> {
-        self.fields.iter().position(|f| f.name == name).and_then(|i| u32::try_from(i).ok()).map(FieldId)
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .and_then(|i| u32::try_from(i).ok())
+            .map(FieldId)
     }
 }
 
@@ -188,12 +192,20 @@ pub struct Schema {
 impl Schema {
     /// Look up an entity kind by name.
     pub fn kind(&self, name: &str) -> Option<KindId> {
-        self.kinds.iter().position(|k| k.name == name).and_then(|i| u32::try_from(i).ok()).map(KindId)
+        self.kinds
+            .iter()
+            .position(|k| k.name == name)
+            .and_then(|i| u32::try_from(i).ok())
+            .map(KindId)
     }
 
     /// Look up a fact by name.
     pub fn fact(&self, name: &str) -> Option<FactId> {
-        self.facts.iter().position(|k| k.name == name).and_then(|i| u32::try_from(i).ok()).map(FactId)
+        self.facts
+            .iter()
+            .position(|k| k.name == name)
+            .and_then(|i| u32::try_from(i).ok())
+            .map(FactId)
     }
 
     /// The kind definition for an id.

@@ -19,7 +19,8 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> Stri
             } else {
                 GraphicalTheme::ascii()
             };
-            let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+            let handler =
+                GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
             let mut out = String::new();
             for d in diags {
                 let loc = sources.location(d.span);

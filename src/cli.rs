@@ -1,0 +1,93 @@
+//! Command-line arguments and dispatch. Every command returns its exit code with the text
+//! for stdout and stderr, so the binary stays thin and tests can call [`run`] directly.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod check;
+mod eval;
+mod generate;
+
+/// Rules and workflow engine for thi đua, khen thưởng (emulation and commendation).
+#[derive(Debug, Parser)]
+#[command(name = "thidua", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human, global = true)]
+    error_format: ErrorFormat,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check rule files and report every problem found.
+    Check(check::CheckArgs),
+    /// Evaluate a cycle: scores, grades, ranks and eligible awards per entity.
+    Eval(eval::EvalArgs),
+    /// Write a generated sample cycle (CSV) for the shipped rule set.
+    Generate(generate::GenerateArgs),
+}
+
+/// `--error-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ErrorFormat {
+    /// Boxes and colour (plain when `NO_COLOR` is set).
+    Human,
+    /// ASCII, no colour.
+    Plain,
+    /// JSON array.
+    Json,
+}
+
+impl ErrorFormat {
+    pub(crate) fn format(self) -> thidua::diag::Format {
+        match self {
+            ErrorFormat::Human if std::env::var_os("NO_COLOR").is_some() => {
+                thidua::diag::Format::Plain
+            }
+            ErrorFormat::Human => thidua::diag::Format::Human,
+            ErrorFormat::Plain => thidua::diag::Format::Plain,
+            ErrorFormat::Json => thidua::diag::Format::Json,
+        }
+    }
+}
+
+/// Exit codes (the contract scripts rely on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// Success.
+    Ok = 0,
+    /// Runtime or I/O error, or bad data.
+    Error = 1,
+    /// Bad command-line usage.
+    Usage = 2,
+    /// Rule file failed the checker.
+    CheckFailed = 3,
+}
+
+/// Output of a command.
+pub(crate) type Outcome = (Exit, String, String);
+
+pub(crate) fn run(cli: &Cli) -> Outcome {
+    let fmt = cli.error_format.format();
+    match &cli.command {
+        Command::Check(a) => check::run(a, fmt),
+        Command::Eval(a) => eval::run(a, fmt),
+        Command::Generate(a) => generate::run(a),
+    }
+}
+
+/// Read a file for the user, with a one-line error naming it.
+pub(crate) fn read(path: &PathBuf) -> Result<String, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("thidua: cannot read `{}`: {e}\n", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "thidua: `{}` is not UTF-8 text (invalid byte at offset {}); save it as UTF-8\n",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}

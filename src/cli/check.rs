@@ -1,0 +1,73 @@
+//! `thidua check FILE...`
+
+use std::path::PathBuf;
+
+use thidua::diag::{self, Format, SourceMap};
+
+use super::{Exit, Outcome};
+
+/// Arguments of `thidua check`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    /// Rule files to check.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+pub(crate) fn run(args: &CheckArgs, fmt: Format) -> Outcome {
+    let mut sources = SourceMap::new();
+    let mut all = Vec::new();
+    let mut failed = false;
+    let mut err = String::new();
+    let mut out = String::new();
+    for path in &args.files {
+        let text = match super::read(path) {
+            Ok(t) => t,
+            Err(e) => {
+                err.push_str(&e);
+                failed = true;
+                continue;
+            }
+        };
+        match thidua::check::check_source(&path.display().to_string(), &text, &mut sources) {
+            Ok(checked) => {
+                if fmt != Format::Json {
+                    let c = &checked.program;
+                    out.push_str(&format!(
+                        "{}: ok — `{}`: {} kinds, {} parameters, {} scoring tables, {} marks, {} awards{}\n",
+                        path.display(),
+                        c.name,
+                        c.schema.kinds.len(),
+                        c.params.len(),
+                        c.scorings.len(),
+                        c.marks.len(),
+                        c.awards.len(),
+                        match checked.warnings.len() {
+                            0 => String::new(),
+                            1 => String::from(", 1 warning"),
+                            n => format!(", {n} warnings"),
+                        }
+                    ));
+                }
+                all.extend(checked.warnings);
+            }
+            Err(diags) => {
+                failed = true;
+                all.extend(diags);
+            }
+        }
+    }
+    if fmt == Format::Json {
+        out.push_str(&diag::render(&all, &sources, fmt));
+    } else if !all.is_empty() {
+        err.push_str(&diag::render(&all, &sources, fmt));
+    }
+    let code = if failed && all.iter().any(|d| d.is_error()) {
+        Exit::CheckFailed
+    } else if failed {
+        Exit::Error
+    } else {
+        Exit::Ok
+    };
+    (code, out, err)
+}

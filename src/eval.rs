@@ -1,0 +1,708 @@
+//! The evaluator: scores, grades, ranks, marks and award decisions for one cycle.
+//!
+//! It runs a checked [`Program`] over a [`Dataset`] in the program's dependency order. Each
+//! step fills one slice of [`State`]; later steps read it by index. Decisions are the same
+//! whether traced or not; a trace only adds what each requirement read.
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::diag::Diagnostic;
+use crate::model::{Dataset, FactId, KindId, Value};
+use crate::program::*;
+
+mod expr;
+pub mod trace;
+
+use trace::{AwardTrace, CondTrace, NoTrace, QuotaTrace, Recorder, Tracer};
+
+/// What to record explanations for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TraceMode {
+    /// Nothing: the fastest run.
+    #[default]
+    Off,
+    /// Every (entity, award) decision.
+    All,
+    /// One entity only: `(kind, row)`.
+    Entity(KindId, u32),
+}
+
+/// The outcome of one (entity, award) decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Meets every requirement, no disqualifier holds, and it is within the quota: the
+    /// entity is proposed for the award (conferral is the workflow's business).
+    Eligible,
+    /// Meets the requirements but the quota was filled by others ranked ahead.
+    OverQuota,
+    /// A disqualifier holds.
+    Disqualified,
+    /// Some requirement fails.
+    NotEligible,
+}
+
+impl Outcome {
+    /// Whether the entity qualifies for the award, quota included.
+    pub fn eligible(self) -> bool {
+        self == Outcome::Eligible
+    }
+}
+
+/// One award's decisions for every entity of its kind.
+#[derive(Clone, Debug)]
+pub struct AwardResult {
+    /// Outcome per row.
+    pub outcome: Vec<Outcome>,
+    /// Reward per row, for granted entities with a reward formula.
+    pub reward: Vec<Option<Decimal>>,
+    /// Explanations, per row, where traced.
+    pub traces: Vec<Option<AwardTrace>>,
+}
+
+/// Scores of one kind.
+#[derive(Clone, Debug, Default)]
+pub struct KindScores {
+    /// Whether this kind is scored.
+    pub scored: bool,
+    /// Total per row.
+    pub total: Vec<Decimal>,
+    /// Grade (position in the grade enumeration) per row.
+    pub grade: Vec<u32>,
+    /// Points per node per row: `nodes[row * node_count + node]`.
+    pub nodes: Vec<Decimal>,
+    /// Points per bonus/penalty item per row (penalties positive).
+    pub adjusts: Vec<Decimal>,
+}
+
+/// Member rows of each row of a kind, in compressed form.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Children {
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Children {
+    fn build(parents: &[u32], parent_count: usize) -> Children {
+        let mut counts = vec![0u32; parent_count + 1];
+        for &p in parents {
+            if let Some(c) = counts.get_mut(p as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 1..counts.len() {
+            let prev = counts.get(i - 1).copied().unwrap_or(0);
+            if let Some(c) = counts.get_mut(i) {
+                *c += prev;
+            }
+        }
+        let mut fill = counts.clone();
+        let mut rows = vec![0u32; parents.len()];
+        for (child, &p) in parents.iter().enumerate() {
+            if let Some(slot) = fill.get_mut(p as usize)
+                && let Some(r) = rows.get_mut(*slot as usize)
+            {
+                *r = u32::try_from(child).unwrap_or(u32::MAX);
+                *slot += 1;
+            }
+        }
+        Children { offsets: counts, rows }
+    }
+
+    pub(crate) fn of(&self, row: u32) -> &[u32] {
+        let (Some(&a), Some(&b)) =
+            (self.offsets.get(row as usize), self.offsets.get(row as usize + 1))
+        else {
+            return &[];
+        };
+        self.rows.get(a as usize..b as usize).unwrap_or(&[])
+    }
+}
+
+/// Everything computed so far in a cycle.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct State {
+    pub(crate) scores: Vec<KindScores>,
+    pub(crate) ranks: Vec<Vec<u32>>,
+    /// Per fact: `Some(held per row)` for marks and awards once computed; `None` for externs.
+    pub(crate) now: Vec<Option<Vec<bool>>>,
+    pub(crate) children: Vec<Children>,
+}
+
+pub(crate) struct Engine<'a> {
+    pub(crate) program: &'a Program,
+    pub(crate) data: &'a Dataset,
+    pub(crate) cycle: Cycle,
+    /// Value in force and the index of its dated entry, per parameter.
+    pub(crate) params: Vec<(Value, usize)>,
+    pub(crate) state: State,
+}
+
+/// A whole cycle's results.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// The cycle evaluated.
+    pub cycle: Cycle,
+    /// Parameter values used, with the index of the dated entry in force.
+    pub params: Vec<(Value, usize)>,
+    /// Scores by kind.
+    pub scores: Vec<KindScores>,
+    /// Rank by kind (empty if unranked).
+    pub ranks: Vec<Vec<u32>>,
+    /// Whether each mark holds, by mark index then row.
+    pub marks: Vec<Vec<bool>>,
+    /// Award decisions, by award index.
+    pub awards: Vec<AwardResult>,
+}
+
+/// Pick the cycle to evaluate: the one named, else the rule set's own.
+pub fn resolve_cycle(program: &Program, year: Option<i32>) -> Result<Cycle, Box<Diagnostic>> {
+    let cycle = match (year, program.cycle) {
+        (Some(y), Some(c)) if c.year == y => Some(c),
+        (Some(y), _) => Cycle::year(y),
+        (None, c) => c,
+    };
+    let Some(cycle) = cycle else {
+        return Err(Box::new(
+            Diagnostic::error("eval::no_cycle", program.span, "no cycle to evaluate").with_help(
+                "name one with `--cycle 2025`, or add `cycle 2025` to the rule set's header",
+            ),
+        ));
+    };
+    let before = program.effective_from.is_some_and(|f| cycle.end < f);
+    let after = program.effective_to.is_some_and(|t| cycle.end > t);
+    if before || after {
+        return Err(Box::new(
+            Diagnostic::error(
+                "eval::not_in_force",
+                program.span,
+                format!("this rule set is not in force on {}, the end of cycle {}", cycle.end, cycle.year),
+            )
+            .with_help("a cycle is judged under the rules in force at its end; use the rule set for that period"),
+        ));
+    }
+    Ok(cycle)
+}
+
+/// Evaluate a cycle. Stops at the first runtime error (e.g. division by zero).
+pub fn evaluate(
+    program: &Program,
+    data: &Dataset,
+    cycle: Cycle,
+    mode: TraceMode,
+) -> Result<Evaluation, Box<Diagnostic>> {
+    let mut params = Vec::with_capacity(program.params.len());
+    for p in &program.params {
+        let Some(idx) = p
+            .values
+            .iter()
+            .rposition(|v| v.from <= cycle.end && v.to.is_none_or(|to| cycle.end <= to))
+        else {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "eval::param_missing_value",
+                    p.span,
+                    format!(
+                        "parameter `{}` has no value on {}, the end of cycle {}",
+                        p.name, cycle.end, cycle.year
+                    ),
+                )
+                .with_help("add a dated value that covers the cycle's end date"),
+            ));
+        };
+        let value = p.values.get(idx).map(|v| v.value.clone()).unwrap_or(Value::Bool(false));
+        params.push((value, idx));
+    }
+    if data.tables.len() != program.schema.kinds.len() {
+        return Err(Box::new(Diagnostic::error(
+            "eval::data_mismatch",
+            program.span,
+            "the data set was not loaded against this rule set",
+        )));
+    }
+    let mut state = State {
+        scores: vec![KindScores::default(); program.schema.kinds.len()],
+        ranks: vec![Vec::new(); program.schema.kinds.len()],
+        now: vec![None; program.schema.facts.len()],
+        children: Vec::with_capacity(program.schema.kinds.len()),
+    };
+    for (k, member) in program.members.iter().enumerate() {
+        let parent_count = data.tables.get(k).map_or(0, |t| t.len());
+        let children = match member.and_then(|m| data.table(m)) {
+            Some(t) => Children::build(&t.parents, parent_count),
+            None => Children::default(),
+        };
+        state.children.push(children);
+    }
+    let mut engine = Engine { program, data, cycle, params, state };
+    let mut marks = vec![Vec::new(); program.marks.len()];
+    let mut awards: Vec<Option<AwardResult>> = vec![None; program.awards.len()];
+    for step in &program.order {
+        match *step {
+            Step::Score(s) => {
+                if let Some(sc) = program.scorings.get(s) {
+                    let scores = engine.score(sc)?;
+                    if let Some(slot) = engine.state.scores.get_mut(sc.kind.0 as usize) {
+                        *slot = scores;
+                    }
+                }
+            }
+            Step::Rank(s) => {
+                if let Some(sc) = program.scorings.get(s)
+                    && let Some(rank) = &sc.rank
+                {
+                    let ranks = engine.rank(sc.kind, rank)?;
+                    if let Some(slot) = engine.state.ranks.get_mut(sc.kind.0 as usize) {
+                        *slot = ranks;
+                    }
+                }
+            }
+            Step::Mark(m) => {
+                if let Some(mark) = program.marks.get(m) {
+                    let n = data.table(mark.kind).map_or(0, |t| t.len());
+                    let mut held = Vec::with_capacity(n);
+                    for row in 0..n {
+                        let row = u32::try_from(row).unwrap_or(u32::MAX);
+                        held.push(
+                            engine.eval(&mark.when, mark.kind, row, &mut NoTrace)?
+                                == Value::Bool(true),
+                        );
+                    }
+                    if let Some(slot) = engine.state.now.get_mut(mark.fact.0 as usize) {
+                        *slot = Some(held.clone());
+                    }
+                    if let Some(slot) = marks.get_mut(m) {
+                        *slot = held;
+                    }
+                }
+            }
+            Step::Award(a) => {
+                if let Some(award) = program.awards.get(a) {
+                    let result = engine.award(award, mode)?;
+                    let held: Vec<bool> = result.outcome.iter().map(|o| o.eligible()).collect();
+                    if let Some(slot) = engine.state.now.get_mut(award.fact.0 as usize) {
+                        *slot = Some(held);
+                    }
+                    if let Some(slot) = awards.get_mut(a) {
+                        *slot = Some(result);
+                    }
+                }
+            }
+        }
+    }
+    Ok(Evaluation {
+        cycle,
+        params: engine.params,
+        scores: engine.state.scores,
+        ranks: engine.state.ranks,
+        marks,
+        awards: awards
+            .into_iter()
+            .map(|a| {
+                a.unwrap_or(AwardResult {
+                    outcome: Vec::new(),
+                    reward: Vec::new(),
+                    traces: Vec::new(),
+                })
+            })
+            .collect(),
+    })
+}
+
+fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn clamp(d: Decimal, max: Decimal) -> Decimal {
+    d.max(Decimal::ZERO).min(max)
+}
+
+fn as_num(v: &Value) -> Decimal {
+    match v {
+        Value::Num(d) => *d,
+        _ => Decimal::ZERO,
+    }
+}
+
+impl Engine<'_> {
+    fn score(&self, sc: &Scoring) -> Result<KindScores, Box<Diagnostic>> {
+        let n = self.data.table(sc.kind).map_or(0, |t| t.len());
+        let node_count = sc.nodes.len();
+        let mut out = KindScores {
+            scored: true,
+            total: Vec::with_capacity(n),
+            grade: Vec::with_capacity(n),
+            nodes: vec![Decimal::ZERO; n * node_count],
+            adjusts: vec![Decimal::ZERO; n * sc.adjusts.len()],
+        };
+        for row in 0..n {
+            let r = u32::try_from(row).unwrap_or(u32::MAX);
+            let mut points = vec![Decimal::ZERO; node_count];
+            let mut sum = Decimal::ZERO;
+            for &root in &sc.roots {
+                let p = self.node_points(sc, root, sc.kind, r, &mut points)?;
+                let w = sc.nodes.get(root).map_or(Decimal::ONE, |nd| nd.weight);
+                sum = sum.saturating_add(round2(p.saturating_mul(w)));
+            }
+            let mut total = clamp(sum, sc.max);
+            for (i, adj) in sc.adjusts.iter().enumerate() {
+                let pts = as_num(&self.eval(&adj.points, sc.kind, r, &mut NoTrace)?);
+                let raw = match &adj.base {
+                    AdjustBase::When(c) => {
+                        if self.eval(c, sc.kind, r, &mut NoTrace)? == Value::Bool(true) {
+                            pts
+                        } else {
+                            Decimal::ZERO
+                        }
+                    }
+                    AdjustBase::Per(c) => {
+                        pts.saturating_mul(as_num(&self.eval(c, sc.kind, r, &mut NoTrace)?))
+                    }
+                };
+                let amount = round2(adj.cap.map_or(raw.max(Decimal::ZERO), |cap| clamp(raw, cap)));
+                total = if adj.bonus {
+                    total.saturating_add(amount)
+                } else {
+                    total.saturating_sub(amount)
+                };
+                if let Some(slot) = out.adjusts.get_mut(row * sc.adjusts.len() + i) {
+                    *slot = amount;
+                }
+            }
+            let total = total.max(Decimal::ZERO);
+            if let Some(dst) = out.nodes.get_mut(row * node_count..(row + 1) * node_count) {
+                dst.copy_from_slice(&points);
+            }
+            let grade = sc.grades.as_ref().map_or(0, |g| {
+                g.bands
+                    .iter()
+                    .find(|(_, from)| from.is_none_or(|f| total >= f))
+                    .map_or(0, |(pos, _)| *pos)
+            });
+            out.total.push(total);
+            out.grade.push(grade);
+        }
+        Ok(out)
+    }
+
+    /// Points of one node, filling `points` for it and its descendants.
+    fn node_points(
+        &self,
+        sc: &Scoring,
+        idx: usize,
+        kind: KindId,
+        row: u32,
+        points: &mut [Decimal],
+    ) -> Result<Decimal, Box<Diagnostic>> {
+        let Some(node) = sc.nodes.get(idx) else { return Ok(Decimal::ZERO) };
+        let p = match &node.kind {
+            NodeKind::Group(children) => {
+                let mut sum = Decimal::ZERO;
+                for &c in children {
+                    let cp = self.node_points(sc, c, kind, row, points)?;
+                    let w = sc.nodes.get(c).map_or(Decimal::ONE, |n| n.weight);
+                    sum = sum.saturating_add(cp.saturating_mul(w));
+                }
+                clamp(sum, node.max)
+            }
+            NodeKind::Ratio(actual, target) => {
+                let a = as_num(&self.eval(actual, kind, row, &mut NoTrace)?);
+                let t = as_num(&self.eval(target, kind, row, &mut NoTrace)?);
+                if t <= Decimal::ZERO {
+                    node.max
+                } else {
+                    let ratio = a
+                        .checked_div(t)
+                        .unwrap_or(Decimal::ONE)
+                        .min(Decimal::ONE)
+                        .max(Decimal::ZERO);
+                    node.max.saturating_mul(ratio)
+                }
+            }
+            NodeKind::Pass(c) => {
+                if self.eval(c, kind, row, &mut NoTrace)? == Value::Bool(true) {
+                    node.max
+                } else {
+                    Decimal::ZERO
+                }
+            }
+            NodeKind::Each(pts, per) => {
+                let pts = as_num(&self.eval(pts, kind, row, &mut NoTrace)?);
+                let per = as_num(&self.eval(per, kind, row, &mut NoTrace)?);
+                clamp(pts.saturating_mul(per), node.max)
+            }
+            NodeKind::Formula(e) => {
+                clamp(as_num(&self.eval(e, kind, row, &mut NoTrace)?), node.max)
+            }
+        };
+        let p = round2(p);
+        if let Some(slot) = points.get_mut(idx) {
+            *slot = p;
+        }
+        Ok(p)
+    }
+
+    /// The row of `kind`'s ancestor of kind `target`.
+    fn ancestor(&self, mut kind: KindId, mut row: u32, target: KindId) -> Option<u32> {
+        for _ in 0..=self.program.schema.kinds.len() {
+            if kind == target {
+                return Some(row);
+            }
+            let parent = self.program.schema.kind_def(kind)?.parent?;
+            row = *self.data.table(kind)?.parents.get(row as usize)?;
+            kind = parent;
+        }
+        None
+    }
+
+    fn key_values(
+        &self,
+        keys: &[Key],
+        kind: KindId,
+        row: u32,
+    ) -> Result<Vec<Value>, Box<Diagnostic>> {
+        keys.iter().map(|k| self.eval(&k.expr, kind, row, &mut NoTrace)).collect()
+    }
+
+    /// Sort rows by keys (each ascending or descending), then by id ascending.
+    fn sort_rows(&self, kind: KindId, keys: &[Key], rows: &mut [(u32, Vec<Value>)]) {
+        let ids = self.data.table(kind).map(|t| &t.ids);
+        rows.sort_by(|(ra, ka), (rb, kb)| {
+            for ((k, a), b) in keys.iter().zip(ka).zip(kb) {
+                let ord = if k.desc { b.cmp(a) } else { a.cmp(b) };
+                if ord.is_ne() {
+                    return ord;
+                }
+            }
+            let ida = ids.and_then(|i| i.get(*ra as usize));
+            let idb = ids.and_then(|i| i.get(*rb as usize));
+            ida.cmp(&idb)
+        });
+    }
+
+    fn rank(&self, kind: KindId, rank: &Rank) -> Result<Vec<u32>, Box<Diagnostic>> {
+        let n = self.data.table(kind).map_or(0, |t| t.len());
+        let mut groups: std::collections::BTreeMap<u32, Vec<(u32, Vec<Value>)>> =
+            std::collections::BTreeMap::new();
+        for row in 0..n {
+            let r = u32::try_from(row).unwrap_or(u32::MAX);
+            let g = self.ancestor(kind, r, rank.within).unwrap_or(u32::MAX);
+            groups.entry(g).or_default().push((r, self.key_values(&rank.keys, kind, r)?));
+        }
+        let mut ranks = vec![0u32; n];
+        for rows in groups.values_mut() {
+            self.sort_rows(kind, &rank.keys, rows);
+            for (pos, (r, _)) in rows.iter().enumerate() {
+                if let Some(slot) = ranks.get_mut(*r as usize) {
+                    *slot = u32::try_from(pos + 1).unwrap_or(u32::MAX);
+                }
+            }
+        }
+        Ok(ranks)
+    }
+
+    fn cond<T: Tracer>(
+        &self,
+        c: &Cond,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> Result<bool, Box<Diagnostic>> {
+        Ok(self.eval(&c.expr, kind, row, t)? == Value::Bool(true))
+    }
+
+    /// Decide one entity, untraced: disqualifiers first, then requirements, stopping early.
+    fn decide_fast(&self, award: &Award, row: u32) -> Result<Outcome, Box<Diagnostic>> {
+        for d in &award.disqualifiers {
+            if self.cond(d, award.kind, row, &mut NoTrace)? {
+                return Ok(Outcome::Disqualified);
+            }
+        }
+        for r in &award.requires {
+            if !self.cond(r, award.kind, row, &mut NoTrace)? {
+                return Ok(Outcome::NotEligible);
+            }
+        }
+        Ok(Outcome::Eligible)
+    }
+
+    /// Decide one entity with a full trace of every condition.
+    fn decide_traced(
+        &self,
+        award: &Award,
+        row: u32,
+    ) -> Result<(Outcome, AwardTrace), Box<Diagnostic>> {
+        let mut trace = AwardTrace {
+            disqualifiers: Vec::new(),
+            requires: Vec::new(),
+            quota: None,
+            reward: Vec::new(),
+        };
+        for d in &award.disqualifiers {
+            let mut rec = Recorder::default();
+            let holds = self.cond(d, award.kind, row, &mut rec)?;
+            trace.disqualifiers.push(CondTrace { holds, reads: rec.reads });
+        }
+        for r in &award.requires {
+            let mut rec = Recorder::default();
+            let holds = self.cond(r, award.kind, row, &mut rec)?;
+            trace.requires.push(CondTrace { holds, reads: rec.reads });
+        }
+        let outcome = if trace.disqualifiers.iter().any(|c| c.holds) {
+            Outcome::Disqualified
+        } else if trace.requires.iter().all(|c| c.holds) {
+            Outcome::Eligible
+        } else {
+            Outcome::NotEligible
+        };
+        Ok((outcome, trace))
+    }
+
+    fn award(&self, award: &Award, mode: TraceMode) -> Result<AwardResult, Box<Diagnostic>> {
+        let n = self.data.table(award.kind).map_or(0, |t| t.len());
+        let mut outcome = Vec::with_capacity(n);
+        let mut traces: Vec<Option<AwardTrace>> = Vec::new();
+        for row in 0..n {
+            let r = u32::try_from(row).unwrap_or(u32::MAX);
+            let traced = match mode {
+                TraceMode::Off => false,
+                TraceMode::All => true,
+                TraceMode::Entity(k, er) => k == award.kind && er == r,
+            };
+            if traced {
+                let (o, t) = self.decide_traced(award, r)?;
+                outcome.push(o);
+                if traces.is_empty() {
+                    traces = vec![None; n];
+                }
+                if let Some(slot) = traces.get_mut(row) {
+                    *slot = Some(t);
+                }
+            } else {
+                outcome.push(self.decide_fast(award, r)?);
+            }
+        }
+        if let Some(q) = &award.quota {
+            self.apply_quota(award, q, &mut outcome, &mut traces)?;
+        }
+        let mut reward = vec![None; n];
+        if let Some(formula) = &award.reward {
+            for (row, o) in outcome.iter().enumerate() {
+                if !o.eligible() {
+                    continue;
+                }
+                let r = u32::try_from(row).unwrap_or(u32::MAX);
+                let mut rec = Recorder::default();
+                let v = if traces.get(row).is_some_and(Option::is_some) {
+                    self.eval(formula, award.kind, r, &mut rec)?
+                } else {
+                    self.eval(formula, award.kind, r, &mut NoTrace)?
+                };
+                if let Some(slot) = reward.get_mut(row) {
+                    *slot = Some(round2(as_num(&v)));
+                }
+                if let Some(Some(t)) = traces.get_mut(row) {
+                    t.reward = rec.reads;
+                }
+            }
+        }
+        Ok(AwardResult { outcome, reward, traces })
+    }
+
+    fn apply_quota(
+        &self,
+        award: &Award,
+        q: &Quota,
+        outcome: &mut [Outcome],
+        traces: &mut [Option<AwardTrace>],
+    ) -> Result<(), Box<Diagnostic>> {
+        let kind = award.kind;
+        let n = outcome.len();
+        // Group → (eligible rows with keys, headcount, holders).
+        let mut groups: std::collections::BTreeMap<u32, (Vec<(u32, Vec<Value>)>, u64, u64)> =
+            std::collections::BTreeMap::new();
+        for row in 0..n {
+            let r = u32::try_from(row).unwrap_or(u32::MAX);
+            let g = match q.per {
+                Some(per) => self.ancestor(kind, r, per).unwrap_or(u32::MAX),
+                None => 0,
+            };
+            let entry = groups.entry(g).or_default();
+            entry.1 += 1;
+            if let QuotaAmount::Share { of: Denominator::Holders(f), .. } = q.amount
+                && self.held_now(f, r)
+            {
+                entry.2 += 1;
+            }
+            if outcome.get(row).copied() == Some(Outcome::Eligible) {
+                entry.0.push((r, self.key_values(&q.by, kind, r)?));
+            }
+        }
+        for (g, (mut rows, headcount, holders)) in groups {
+            let (limit, denominator) = match q.amount {
+                QuotaAmount::Count(c) => (c, None),
+                QuotaAmount::Share { share, of, round_up } => {
+                    let denom = match of {
+                        Denominator::Headcount => headcount,
+                        Denominator::Holders(_) => holders,
+                    };
+                    let places = share.saturating_mul(Decimal::from(denom));
+                    let places = if round_up { places.ceil() } else { places.floor() };
+                    (places.to_u64().unwrap_or(0), Some(denom))
+                }
+            };
+            self.sort_rows(kind, &q.by, &mut rows);
+            let eligible = u64::try_from(rows.len()).unwrap_or(u64::MAX);
+            let group = q
+                .per
+                .and_then(|per| self.data.table(per))
+                .and_then(|t| t.ids.get(g as usize))
+                .map(|s| s.to_string());
+            for (pos, (r, _)) in rows.iter().enumerate() {
+                let position = u64::try_from(pos + 1).unwrap_or(u64::MAX);
+                if position > limit
+                    && let Some(o) = outcome.get_mut(*r as usize)
+                {
+                    *o = Outcome::OverQuota;
+                }
+                if let Some(Some(t)) = traces.get_mut(*r as usize) {
+                    t.quota = Some(QuotaTrace {
+                        group: group.clone(),
+                        limit,
+                        denominator,
+                        eligible,
+                        position,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The parameter value in force on a date, with its index, for explanations.
+pub fn param_at(p: &Param, date: NaiveDate) -> Option<(usize, &ParamValue)> {
+    p.values
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, v)| v.from <= date && v.to.is_none_or(|to| date <= to))
+}
+
+/// The fact ids of marks and awards held this cycle by a row, for reports.
+pub fn facts_held(program: &Program, eval: &Evaluation, kind: KindId, row: u32) -> Vec<FactId> {
+    program
+        .awards
+        .iter()
+        .zip(&eval.awards)
+        .filter(|(a, r)| {
+            a.kind == kind && r.outcome.get(row as usize).is_some_and(|o| o.eligible())
+        })
+        .map(|(a, _)| a.fact)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

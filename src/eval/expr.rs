@@ -1,0 +1,362 @@
+//! Evaluating compiled expressions for one entity.
+//!
+//! All arithmetic is exact decimal with overflow checks; division by zero and overflow are
+//! runtime errors located at the operator in the rule file.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::Engine;
+use super::trace::{Read, Tracer};
+use crate::ast::{AggFn, BinOp, UnOp, Window};
+use crate::diag::{Diagnostic, Span};
+use crate::model::{FactId, KindId, Value};
+use crate::program::{Builtin, CExpr, Func};
+
+pub(super) type EResult<T> = Result<T, Box<Diagnostic>>;
+
+fn type_error(span: Span, what: &str) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error("eval::internal", span, format!("internal error: {what}")).with_help(
+            "this is a bug in thidua (the checker should have caught it); please report it",
+        ),
+    )
+}
+
+impl Engine<'_> {
+    pub(super) fn eval<T: Tracer>(
+        &self,
+        e: &CExpr,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> EResult<Value> {
+        match e {
+            CExpr::Const(v) => Ok(v.clone()),
+            CExpr::Field(f) => {
+                let v = self
+                    .data
+                    .table(kind)
+                    .and_then(|tb| tb.row(row).get(f.0 as usize))
+                    .cloned()
+                    .ok_or_else(|| type_error(self.program.span, "field out of range"))?;
+                if T::ENABLED {
+                    t.read(Read::Field { field: *f, value: v.clone() });
+                }
+                Ok(v)
+            }
+            CExpr::Param(p) => {
+                let (v, idx) = self
+                    .params
+                    .get(p.0 as usize)
+                    .ok_or_else(|| type_error(self.program.span, "parameter"))?;
+                if T::ENABLED {
+                    t.read(Read::Param { param: *p, value_index: *idx });
+                }
+                Ok(v.clone())
+            }
+            CExpr::Builtin(b) => {
+                let v = self.builtin(*b, kind, row)?;
+                if T::ENABLED
+                    && !matches!(b, Builtin::CycleStart | Builtin::CycleEnd | Builtin::Cycle)
+                {
+                    t.read(Read::Builtin { which: *b, value: v.clone() });
+                }
+                Ok(v)
+            }
+            CExpr::Unary(op, inner) => {
+                let v = self.eval(inner, kind, row, t)?;
+                match (op, v) {
+                    (UnOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+                    (UnOp::Neg, Value::Num(d)) => Ok(Value::Num(-d)),
+                    _ => Err(type_error(self.program.span, "unary operand")),
+                }
+            }
+            CExpr::Binary(op, a, b, span) => self.binary(*op, a, b, *span, kind, row, t),
+            CExpr::If(c, a, b) => match self.eval(c, kind, row, t)? {
+                Value::Bool(true) => self.eval(a, kind, row, t),
+                Value::Bool(false) => self.eval(b, kind, row, t),
+                _ => Err(type_error(self.program.span, "if condition")),
+            },
+            CExpr::Held(fact, window) => {
+                let (holds, held_in) = self.held::<T>(*fact, *window, row);
+                if T::ENABLED {
+                    t.read(Read::Held { fact: *fact, window: *window, held_in, holds });
+                }
+                Ok(Value::Bool(holds))
+            }
+            CExpr::EverHeld(fact) => {
+                let now = self.held_now(*fact, row);
+                let past = self.data.history.cycles(*fact, row);
+                let holds = now || past.iter().any(|c| *c < self.cycle.year);
+                if T::ENABLED {
+                    let mut held_in: Vec<i32> =
+                        past.iter().copied().filter(|c| *c < self.cycle.year).collect();
+                    if now {
+                        held_in.push(self.cycle.year);
+                    }
+                    t.read(Read::EverHeld { fact: *fact, held_in });
+                }
+                Ok(Value::Bool(holds))
+            }
+            CExpr::Agg(fun, child, arg) => {
+                self.aggregate(*fun, kind, *child, arg.as_deref(), row, t)
+            }
+            CExpr::Call(func, args, span) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, kind, row, t)?);
+                }
+                call(*func, &vals, *span)
+            }
+        }
+    }
+
+    fn builtin(&self, b: Builtin, kind: KindId, row: u32) -> EResult<Value> {
+        let missing = || type_error(self.program.span, "built-in read before it was computed");
+        Ok(match b {
+            Builtin::Score => Value::Num(
+                self.state
+                    .scores
+                    .get(kind.0 as usize)
+                    .and_then(|s| s.total.get(row as usize))
+                    .copied()
+                    .ok_or_else(missing)?,
+            ),
+            Builtin::Grade => Value::Enum(
+                self.state
+                    .scores
+                    .get(kind.0 as usize)
+                    .and_then(|s| s.grade.get(row as usize))
+                    .copied()
+                    .ok_or_else(missing)?,
+            ),
+            Builtin::Rank => Value::Num(Decimal::from(
+                self.state
+                    .ranks
+                    .get(kind.0 as usize)
+                    .and_then(|r| r.get(row as usize))
+                    .copied()
+                    .ok_or_else(missing)?,
+            )),
+            Builtin::Cycle => Value::Num(Decimal::from(self.cycle.year)),
+            Builtin::CycleStart => Value::Date(self.cycle.start),
+            Builtin::CycleEnd => Value::Date(self.cycle.end),
+        })
+    }
+
+    /// Whether the entity holds a fact in the current cycle.
+    pub(super) fn held_now(&self, fact: FactId, row: u32) -> bool {
+        match self.state.now.get(fact.0 as usize) {
+            Some(Some(v)) => v.get(row as usize).copied().unwrap_or(false),
+            // An external award: only history can say.
+            _ => self.data.history.held_in(fact, row, self.cycle.year),
+        }
+    }
+
+    fn held_at(&self, fact: FactId, row: u32, cycle: i32) -> bool {
+        if cycle == self.cycle.year {
+            self.held_now(fact, row)
+        } else {
+            self.data.history.held_in(fact, row, cycle)
+        }
+    }
+
+    fn held<T: Tracer>(&self, fact: FactId, window: Window, row: u32) -> (bool, Vec<i32>) {
+        let year = self.cycle.year;
+        let (first, last, need) = match window {
+            Window::Current => (year, year, 1),
+            Window::Last => (year - 1, year - 1, 1),
+            Window::Consecutive(n) => (year - n.saturating_sub(1).min(1000) as i32, year, n),
+            Window::OfLast(k, n) => (year - n.saturating_sub(1).min(1000) as i32, year, k),
+        };
+        if !T::ENABLED {
+            let mut count = 0u32;
+            for c in first..=last {
+                if self.held_at(fact, row, c) {
+                    count += 1;
+                } else if matches!(window, Window::Consecutive(_) | Window::Current | Window::Last)
+                {
+                    return (false, Vec::new());
+                }
+            }
+            return (count >= need, Vec::new());
+        }
+        let held_in: Vec<i32> = (first..=last).filter(|c| self.held_at(fact, row, *c)).collect();
+        let count = u32::try_from(held_in.len()).unwrap_or(u32::MAX);
+        (count >= need, held_in)
+    }
+
+    fn aggregate<T: Tracer>(
+        &self,
+        fun: AggFn,
+        kind: KindId,
+        child: KindId,
+        arg: Option<&CExpr>,
+        row: u32,
+        t: &mut T,
+    ) -> EResult<Value> {
+        let members = self.state.children.get(kind.0 as usize).map_or(&[][..], |c| c.of(row));
+        let total = u32::try_from(members.len()).unwrap_or(u32::MAX);
+        let mut none = super::trace::NoTrace;
+        let mut count = 0u32;
+        let mut sum = Decimal::ZERO;
+        let mut failed = false;
+        for &m in members {
+            match (fun, arg) {
+                (AggFn::Sum, Some(a)) => match self.eval(a, child, m, &mut none)? {
+                    Value::Num(d) => {
+                        sum = sum.checked_add(d).ok_or_else(|| overflow(self.program.span))?
+                    }
+                    _ => return Err(type_error(self.program.span, "sum of a non-number")),
+                },
+                (_, Some(a)) => {
+                    if self.eval(a, child, m, &mut none)? == Value::Bool(true) {
+                        count += 1;
+                        // Untraced runs stop as soon as the answer is known.
+                        if !T::ENABLED && matches!(fun, AggFn::Any | AggFn::None) {
+                            break;
+                        }
+                    } else {
+                        failed = true;
+                        if !T::ENABLED && fun == AggFn::All {
+                            break;
+                        }
+                    }
+                }
+                (_, None) => count += 1,
+            }
+        }
+        let value = match fun {
+            AggFn::Share if total == 0 => Value::Num(Decimal::ZERO),
+            AggFn::Share => Value::Num(Decimal::from(count) / Decimal::from(total)),
+            AggFn::Count => Value::Num(Decimal::from(count)),
+            AggFn::All => Value::Bool(!failed),
+            AggFn::Any => Value::Bool(count > 0),
+            AggFn::None => Value::Bool(count == 0),
+            AggFn::Sum => Value::Num(sum),
+        };
+        let matched = if fun == AggFn::Sum { sum } else { Decimal::from(count) };
+        if T::ENABLED {
+            t.read(Read::Agg { fun, kind: child, matched, total, value: value.clone() });
+        }
+        Ok(value)
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the evaluation context is passed flat for speed"
+    )]
+    fn binary<T: Tracer>(
+        &self,
+        op: BinOp,
+        a: &CExpr,
+        b: &CExpr,
+        span: Span,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> EResult<Value> {
+        // `and`/`or` short-circuit only when untraced, so explanations show every input.
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let x = self.eval(a, kind, row, t)? == Value::Bool(true);
+            if !T::ENABLED && (x == (op == BinOp::Or)) {
+                return Ok(Value::Bool(x));
+            }
+            let y = self.eval(b, kind, row, t)? == Value::Bool(true);
+            return Ok(Value::Bool(if op == BinOp::And { x && y } else { x || y }));
+        }
+        let x = self.eval(a, kind, row, t)?;
+        let y = self.eval(b, kind, row, t)?;
+        Ok(match op {
+            BinOp::Eq => Value::Bool(x == y),
+            BinOp::Ne => Value::Bool(x != y),
+            BinOp::Lt => Value::Bool(x < y),
+            BinOp::Le => Value::Bool(x <= y),
+            BinOp::Gt => Value::Bool(x > y),
+            BinOp::Ge => Value::Bool(x >= y),
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let (Value::Num(x), Value::Num(y)) = (x, y) else {
+                    return Err(type_error(span, "arithmetic on non-numbers"));
+                };
+                let r = match op {
+                    BinOp::Add => x.checked_add(y),
+                    BinOp::Sub => x.checked_sub(y),
+                    BinOp::Mul => x.checked_mul(y),
+                    _ => {
+                        if y.is_zero() {
+                            return Err(Box::new(
+                                Diagnostic::error("eval::division_by_zero", span, "division by zero")
+                                    .with_label("the divisor is 0 for this entity")
+                                    .with_help("guard the formula, e.g. `if target > 0 then actual / target else 0`, or use `ratio`"),
+                            ));
+                        }
+                        x.checked_div(y)
+                    }
+                };
+                Value::Num(r.ok_or_else(|| overflow(span))?)
+            }
+            BinOp::And | BinOp::Or => Value::Bool(false),
+        })
+    }
+}
+
+pub(super) fn overflow(span: Span) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error("eval::overflow", span, "the result is too large to represent exactly")
+            .with_help("numbers are exact decimals with 28 significant digits; check the inputs for a typo"),
+    )
+}
+
+fn call(func: Func, args: &[Value], span: Span) -> EResult<Value> {
+    let num = |i: usize| match args.get(i) {
+        Some(Value::Num(d)) => Ok(*d),
+        _ => Err(type_error(span, "numeric argument")),
+    };
+    let date = |i: usize| match args.get(i) {
+        Some(Value::Date(d)) => Ok(*d),
+        _ => Err(type_error(span, "date argument")),
+    };
+    Ok(Value::Num(match func {
+        Func::MonthsBetween => Decimal::from(months_between(date(0)?, date(1)?)),
+        Func::YearsBetween => Decimal::from(months_between(date(0)?, date(1)?) / 12),
+        Func::DaysBetween => Decimal::from((date(1)? - date(0)?).num_days()),
+        Func::Min => num(0)?.min(num(1)?),
+        Func::Max => num(0)?.max(num(1)?),
+        Func::Abs => num(0)?.abs(),
+        Func::Round => {
+            let places = num(1)?.trunc();
+            let places = u32::try_from(places.mantissa().clamp(0, 28)).unwrap_or(0);
+            num(0)?.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+        }
+    }))
+}
+
+/// Whole months from `a` to `b` (negative when `b` is earlier): 2025-01-15 → 2025-07-14 is 5.
+pub(crate) fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
+    let mut m = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
+    if m > 0 && b.day() < a.day() {
+        m -= 1;
+    } else if m < 0 && b.day() > a.day() {
+        m += 1;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::months_between;
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn months_count_whole_months_only() {
+        assert_eq!(months_between(d(2025, 1, 15), d(2025, 7, 14)), 5);
+        assert_eq!(months_between(d(2025, 1, 15), d(2025, 7, 15)), 6);
+        assert_eq!(months_between(d(2025, 6, 1), d(2025, 12, 31)), 6);
+        assert_eq!(months_between(d(2025, 7, 15), d(2025, 1, 15)), -6);
+    }
+}

@@ -1,0 +1,244 @@
+//! Parsing `.rules` text into the [`ast`](crate::ast): pest grammar plus lowering.
+//!
+//! The parser fails fast: the first syntax error becomes one [`Diagnostic`] at the exact
+//! position pest reports, with the expected tokens named for people, not grammar rules.
+
+use pest::Parser as _;
+use pest::error::{ErrorVariant, InputLocation};
+
+use crate::ast;
+use crate::diag::{Diagnostic, FileId, Span};
+
+mod lower;
+
+mod grammar {
+    /// The pest parser generated from `grammar/rules.pest`.
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/rules.pest"]
+    pub(crate) struct RulesParser;
+}
+pub(crate) use grammar::{Rule, RulesParser};
+
+/// Parse a rule file's text. `file` is the id under which the text sits in the source map.
+pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Diagnostic> {
+    pest::set_error_detail(true);
+    let mut pairs = RulesParser::parse(Rule::file, text).map_err(|e| pest_error(&e, text, file))?;
+    let root = pairs.next().ok_or_else(|| lower::internal(Span::new(file, 0, 0), "empty parse"))?;
+    lower::file(root, file)
+}
+
+/// Convert a pest error into a located diagnostic.
+fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnostic {
+    let (start, end) = match e.location {
+        InputLocation::Pos(p) => (p, next_char_end(text, p)),
+        InputLocation::Span((a, b)) => (a, b.max(a)),
+    };
+    let span = Span::new(file, start, end);
+    let found = text.get(start..).and_then(|rest| first_token(rest)).unwrap_or("end of file");
+    match &e.variant {
+        ErrorVariant::ParsingError { positives, negatives } => {
+            let mut names: Vec<String> =
+                positives.iter().map(|r| rule_name(*r).to_string()).collect();
+            // Punctuation the grammar expected here (`:`, `}`…); keywords come in as rules.
+            if let Some(attempts) = e.parse_attempts() {
+                for token in attempts.expected_tokens() {
+                    let token = token.to_string();
+                    if !token.chars().any(|c| c.is_alphanumeric() || c == '.' || c == '"')
+                        && !token.trim().is_empty()
+                        && !matches!(token.as_str(), "//" | "#" | "\\" | "-")
+                    {
+                        names.push(format!("`{token}`"));
+                    }
+                }
+            }
+            names.sort_unstable();
+            names.dedup();
+            let expected = join_alternatives(&names);
+            let message = if expected.is_empty() {
+                let unexpected: Vec<String> =
+                    negatives.iter().map(|r| rule_name(*r).to_string()).collect();
+                format!("unexpected {}", join_alternatives(&unexpected))
+            } else {
+                format!("expected {expected}, found `{found}`")
+            };
+            let help = help_for(&names, found);
+            let mut d = Diagnostic::error("parse::syntax", span, message).with_label(
+                if expected.is_empty() {
+                    String::from("here")
+                } else {
+                    format!("expected {expected}")
+                },
+            );
+            if let Some(h) = help {
+                d = d.with_help(h);
+            }
+            d
+        }
+        ErrorVariant::CustomError { message } => {
+            Diagnostic::error("parse::syntax", span, message.clone())
+        }
+    }
+}
+
+fn next_char_end(text: &str, pos: usize) -> usize {
+    text.get(pos..).and_then(|s| s.chars().next()).map_or(pos, |c| pos + c.len_utf8())
+}
+
+/// The word or symbol at the start of `rest`, for "found `…`".
+fn first_token(rest: &str) -> Option<&str> {
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let first = rest.chars().next()?;
+    if first == '\n' || first == '\r' {
+        return Some("end of line");
+    }
+    let len = if first.is_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    rest.get(..len)
+}
+
+fn join_alternatives(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A help line for common mistakes, by what was expected.
+fn help_for(expected: &[String], found: &str) -> Option<String> {
+    let has = |n: &str| expected.iter().any(|e| e == n);
+    if has("a name") && is_reserved(found) {
+        return Some(format!("`{found}` is a keyword; choose another name, e.g. `{found}_`"));
+    }
+    if has("`:`") {
+        return Some(String::from(
+            "a requirement reads `require \"label\" basis \"article\": condition`; the label and basis are optional",
+        ));
+    }
+    if has("`}`") && has("`require`") {
+        return Some(String::from(
+            "an award's body holds `basis`, `authority`, `require`, `disqualify`, `quota`, `vote` and `reward` statements",
+        ));
+    }
+    if has("a declaration") {
+        return Some(String::from(
+            "top-level declarations start with `param`, `enum`, `entity`, `scoring`, `mark`, `extern`, `title` or `commendation`",
+        ));
+    }
+    if has("a date") {
+        return Some(String::from("dates are written `YYYY-MM-DD`, e.g. `2025-01-01`"));
+    }
+    None
+}
+
+fn is_reserved(word: &str) -> bool {
+    RulesParser::parse(Rule::ident, word).map_or(true, |p| p.as_str().len() != word.len())
+        && word.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !word.is_empty()
+}
+
+/// Human names for grammar rules in "expected …" messages.
+fn rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::header | Rule::kw_ruleset => "`ruleset`",
+        Rule::ident | Rule::type_ref | Rule::name => "a name",
+        Rule::string => "a string",
+        Rule::integer => "a whole number",
+        Rule::number | Rule::max_clause => "a number",
+        Rule::percent => "a percentage",
+        Rule::date => "a date",
+        Rule::boolean => "`true` or `false`",
+        Rule::expr | Rule::sort_key => "an expression",
+        Rule::cycle_decl | Rule::kw_cycle => "`cycle`",
+        Rule::effective | Rule::kw_effective => "`effective`",
+        Rule::basis | Rule::kw_basis => "`basis`",
+        Rule::param_decl
+        | Rule::enum_decl
+        | Rule::entity_decl
+        | Rule::scoring_decl
+        | Rule::mark_decl
+        | Rule::extern_decl
+        | Rule::award_decl
+        | Rule::award_kind => "a declaration",
+        Rule::param_value => "a dated value",
+        Rule::variant => "a variant",
+        Rule::ordered_tail => "`<`",
+        Rule::plain_tail => "`,`",
+        Rule::field => "a field",
+        Rule::group | Rule::ratio | Rule::pass | Rule::each | Rule::formula => "a criterion",
+        Rule::adjust => "`bonus` or `penalty`",
+        Rule::adjust_base => "`when` or `per`",
+        Rule::band => "`grade`",
+        Rule::band_from => "`from`",
+        Rule::rank_decl => "`rank`",
+        Rule::weight => "`weight`",
+        Rule::cap => "`cap`",
+        Rule::direction => "`asc` or `desc`",
+        Rule::authority => "`authority`",
+        Rule::require => "`require`",
+        Rule::disqualify => "`disqualify`",
+        Rule::quota => "`quota`",
+        Rule::quota_of => "`of`",
+        Rule::quota_per => "`per`",
+        Rule::quota_by => "`by`",
+        Rule::quota_round => "`round`",
+        Rule::vote => "`vote`",
+        Rule::reward => "`reward`",
+        Rule::op_not => "`not`",
+        Rule::op_neg | Rule::op_sub => "`-`",
+        Rule::op_or => "`or`",
+        Rule::op_and => "`and`",
+        Rule::op_eq => "`==`",
+        Rule::op_ne => "`!=`",
+        Rule::op_le => "`<=`",
+        Rule::op_ge => "`>=`",
+        Rule::op_lt => "`<`",
+        Rule::op_gt => "`>`",
+        Rule::op_add => "`+`",
+        Rule::op_mul => "`*`",
+        Rule::op_div => "`/`",
+        Rule::if_expr => "`if`",
+        Rule::held => "`held`",
+        Rule::ever_held => "`ever held`",
+        Rule::win_consecutive => "`for N consecutive cycles`",
+        Rule::win_of_last => "`in K of last N cycles`",
+        Rule::win_last => "`last cycle`",
+        Rule::aggregate | Rule::agg_fn => "an aggregate such as `share(members, …)`",
+        Rule::call => "a function call",
+        Rule::kw_members => "`members`",
+        other => keyword_name(other),
+    }
+}
+
+fn keyword_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::kw_from => "`from`",
+        Rule::kw_to => "`to`",
+        Rule::kw_for => "`for`",
+        Rule::kw_in => "`in`",
+        Rule::kw_when => "`when`",
+        Rule::kw_per => "`per`",
+        Rule::kw_points => "`points`",
+        Rule::kw_actual => "`actual`",
+        Rule::kw_target => "`target`",
+        Rule::kw_max => "`max`",
+        Rule::kw_of => "`of`",
+        Rule::kw_all | Rule::kw_present => "`all` or `present`",
+        Rule::kw_within => "`within`",
+        Rule::kw_by => "`by`",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_held => "`held`",
+        Rule::kw_consecutive => "`consecutive`",
+        Rule::kw_cycles => "`cycles`",
+        Rule::kw_last => "`last`",
+        Rule::kw_up | Rule::kw_down => "`up` or `down`",
+        Rule::kw_otherwise => "`otherwise`",
+        Rule::kw_default => "`default`",
+        _ => "more input",
+    }
+}
