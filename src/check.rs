@@ -139,6 +139,7 @@ impl<'a> Checker<'a> {
         self.declare_params();
         let header = self.check_header();
 
+        // Each step with its dependencies and the name to underline if it is part of a cycle.
         let mut steps: Vec<(Step, Vec<Dep>, Span)> = Vec::new();
         let mut scorings = Vec::new();
         let mut marks = Vec::new();
@@ -150,22 +151,22 @@ impl<'a> Checker<'a> {
                         self.compile_scoring(s, scorings.len())
                     {
                         let idx = scorings.len();
-                        steps.push((Step::Score(idx), score_deps, s.span));
+                        steps.push((Step::Score(idx), score_deps, s.name.span));
                         if let Some(rank_deps) = rank_deps {
-                            steps.push((Step::Rank(idx), rank_deps, s.span));
+                            steps.push((Step::Rank(idx), rank_deps, s.name.span));
                         }
                         scorings.push(scoring);
                     }
                 }
                 Item::Mark(m) => {
                     if let Some((mark, deps)) = self.compile_mark(m) {
-                        steps.push((Step::Mark(marks.len()), deps, m.span));
+                        steps.push((Step::Mark(marks.len()), deps, m.name.span));
                         marks.push(mark);
                     }
                 }
                 Item::Award(a) => {
                     if let Some((award, deps)) = self.compile_award(a) {
-                        steps.push((Step::Award(awards.len()), deps, a.span));
+                        steps.push((Step::Award(awards.len()), deps, a.name.span));
                         awards.push(award);
                     }
                 }
@@ -550,7 +551,11 @@ impl<'a> Checker<'a> {
                         .with_related(pv.from.span, "the previous value starts here")
                         .with_help("list a parameter's values from the oldest to the newest"),
                     );
-                } else if let Some(pto) = pv.to {
+                } else if let Some(pto) = pv.to
+                    && pto.value >= pv.from.value
+                {
+                    // (A previous value that ends before it starts is reported above; its end
+                    // says nothing about gaps or overlaps.)
                     if pto.value >= v.from.value {
                         self.diags.push(
                             Diagnostic::error(
@@ -640,6 +645,7 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 let tn = expr::type_name(self, ty);
+                let a_tn = expr::article(&tn);
                 let help = match ty {
                     Type::Integer => "write a whole number such as `6`",
                     Type::Percent => "write a percentage such as `80%`",
@@ -653,9 +659,9 @@ impl<'a> Checker<'a> {
                     Diagnostic::error(
                         "check::type_mismatch",
                         e.span,
-                        format!("expected a {tn} value"),
+                        format!("expected {a_tn} value"),
                     )
-                    .with_label(format!("not a {tn}"))
+                    .with_label(format!("not {a_tn}"))
                     .with_help(help),
                 );
                 return None;
@@ -715,34 +721,42 @@ impl<'a> Checker<'a> {
         });
         let eff = h.effective.first();
         let (from, to) = (eff.map(|e| e.from.value), eff.and_then(|e| e.to.map(|t| t.value)));
+        let mut eff_ok = true;
         if let (Some(e), Some(from), Some(to)) = (eff, from, to)
             && to < from
         {
+            eff_ok = false;
             self.diags.push(
                 Diagnostic::error(
                     "check::bad_range",
-                    e.span,
+                    e.to.map_or(e.span, |t| t.span),
                     "the rule set stops being in force before it starts",
                 )
+                .with_related(e.from.span, "comes into force here")
                 .with_help("the `to` date must be on or after the `from` date"),
             );
         }
-        if let (Some(c), Some(e)) = (cycle, eff)
-            && (from.is_some_and(|f| c.end < f) || to.is_some_and(|t| c.end > t))
-        {
-            self.diags.push(
-                Diagnostic::error(
-                    "check::cycle_not_in_force",
-                    e.span,
-                    format!(
-                        "cycle {} ends on {}, when this rule set is not in force",
-                        c.year, c.end
+        // A cycle is judged under the rules in force at its end date. After a bad range the
+        // question has no answer, so it is not asked.
+        if let (true, Some(c), Some(e)) = (eff_ok, cycle, eff) {
+            let late = from.is_some_and(|f| c.end < f);
+            let early = to.is_some_and(|t| c.end > t);
+            if late || early {
+                let span = if late { e.from.span } else { e.to.map_or(e.span, |t| t.span) };
+                self.diags.push(
+                    Diagnostic::error(
+                        "check::cycle_not_in_force",
+                        span,
+                        format!(
+                            "cycle {} ends on {}, when this rule set is not in force",
+                            c.year, c.end
+                        ),
+                    )
+                    .with_help(
+                        "a cycle is judged under the rules in force at its end date; fix the dates",
                     ),
-                )
-                .with_help(
-                    "a cycle is judged under the rules in force at its end date; fix the dates",
-                ),
-            );
+                );
+            }
         }
         if let Some(c) = cycle {
             for p in &self.params {

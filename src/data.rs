@@ -22,13 +22,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::check::fuzzy;
 use crate::diag::{Diagnostic, FileId, SourceMap, Span};
 use crate::model::{Dataset, History, KindId, Schema, Table, Value};
 
 mod cell;
 mod csv_file;
 mod json_file;
-mod suggest;
 
 #[cfg(test)]
 pub(crate) mod test_schema;
@@ -81,10 +81,24 @@ pub enum LoadError {
 ///
 /// # Errors
 ///
-/// [`LoadError::Io`] when a directory or a kind's CSV file cannot be read;
-/// [`LoadError::Invalid`] with the diagnostics when any content is wrong.
-pub fn load_dir(schema: &Schema, dir: &Path, sources: &mut SourceMap) -> Result<Dataset, LoadError> {
+/// [`LoadError::Io`] when a directory or a kind's CSV file cannot be read, or when `dir` is a
+/// file other than `.json`; [`LoadError::Invalid`] with the diagnostics when any content is
+/// wrong.
+pub fn load_dir(
+    schema: &Schema,
+    dir: &Path,
+    sources: &mut SourceMap,
+) -> Result<Dataset, LoadError> {
     if dir.is_file() {
+        if !dir.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            return Err(LoadError::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "expected a data directory or a `.json` file",
+                ),
+            });
+        }
         let bytes = read(dir)?;
         let mut loader = Loader::new(schema);
         if let Some((file, text)) = loader.decode(display(dir), bytes, sources) {
@@ -248,7 +262,7 @@ fn near_miss(schema: &Schema, name: &str) -> Option<String> {
     if expected.iter().any(|e| e == stem) {
         return None;
     }
-    suggest::closest(stem, expected.iter().map(String::as_str)).map(csv_name)
+    fuzzy::closest(stem, expected.iter().map(String::as_str)).map(csv_name)
 }
 
 fn unknown_file(file: FileId, name: &str, known: String) -> Diagnostic {
@@ -278,7 +292,8 @@ fn kind_order(schema: &Schema) -> Vec<KindId> {
             if is_placed(&placed, i) {
                 continue;
             }
-            let ready = def.parent.is_none_or(|p| p.0 as usize == i || is_placed(&placed, p.0 as usize));
+            let ready =
+                def.parent.is_none_or(|p| p.0 as usize == i || is_placed(&placed, p.0 as usize));
             if ready {
                 if let Some(slot) = placed.get_mut(i) {
                     *slot = true;
@@ -418,7 +433,10 @@ impl<'s> Loader<'s> {
                 let utf16 = err.as_bytes().starts_with(&[0xFF, 0xFE])
                     || err.as_bytes().starts_with(&[0xFE, 0xFF]);
                 let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
-                let end = lossy.get(at..).and_then(|s| s.chars().next()).map_or(at, |c| at + c.len_utf8());
+                let end = lossy
+                    .get(at..)
+                    .and_then(|s| s.chars().next())
+                    .map_or(at, |c| at + c.len_utf8());
                 let file = sources.add(name.as_str(), lossy);
                 let help = if utf16 {
                     "the file looks like UTF-16; save it as UTF-8"
@@ -621,7 +639,7 @@ impl<'s> Loader<'s> {
         };
         let Some(award) = award else { return };
         let Some(fact) = schema.fact(award) else {
-            let help = match suggest::closest(award, schema.facts.iter().map(|f| f.name.as_str())) {
+            let help = match fuzzy::closest(award, schema.facts.iter().map(|f| f.name.as_str())) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => String::from(
                     "an award is a title, commendation, mark or extern declared in the rules",
@@ -648,7 +666,9 @@ impl<'s> Loader<'s> {
         let Some(&entity_row) = table.index.get(entity) else {
             let help = match suggest_id(table, entity) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("`{award}` is given to `{kname}`: use an id from the `{kname}` data"),
+                None => {
+                    format!("`{award}` is given to `{kname}`: use an id from the `{kname}` data")
+                }
             };
             self.report(
                 Diagnostic::error(
@@ -730,5 +750,5 @@ fn suggest_id<'t>(table: &'t Table, id: &str) -> Option<&'t str> {
     if table.len() > MAX_SEARCH {
         return None;
     }
-    suggest::closest(id, table.ids.iter().map(|s| &**s))
+    fuzzy::closest(id, table.ids.iter().map(|s| &**s))
 }

@@ -4,8 +4,9 @@
 //! reports problems as [`Diagnostic`]s carrying spans; [`render`] turns them into text (human
 //! or plain, through miette) or JSON. The library never prints.
 //!
-//! INVARIANT: a span's `start..end` lies within its file's text and on `char` boundaries;
-//! [`SourceMap::add`] and the constructors here clamp anything else.
+//! A span should lie within its file's text and on `char` boundaries. Nothing here trusts
+//! that: [`SourceFile::slice`] and [`SourceFile::line_col`] clamp or return `""` for a span
+//! that does not, so a bad span can make a message less precise but never panic.
 
 use std::fmt;
 use std::sync::Arc;

@@ -255,7 +255,8 @@ struct World {
 impl World {
     fn build(cfg: &GenConfig) -> World {
         let cycle_end = NaiveDate::from_ymd_opt(cfg.cycle, 12, 31).unwrap_or(NaiveDate::MIN);
-        let mut world = World { cycle_end, clusters: Vec::new(), units: Vec::new(), people: Vec::new() };
+        let mut world =
+            World { cycle_end, clusters: Vec::new(), units: Vec::new(), people: Vec::new() };
         world.structure(cfg);
         world.people(cfg);
         world.champions(cfg);
@@ -279,7 +280,10 @@ impl World {
             for u in 0..cfg.units_per_cluster {
                 let n = self.units.len() + 1;
                 let strength = u8::try_from(rng.weighted(&[20, 55, 25])).unwrap_or(1);
-                let len = rng.range(cfg.people_per_unit.saturating_sub(spread), cfg.people_per_unit + spread + 1);
+                let len = rng.range(
+                    cfg.people_per_unit.saturating_sub(spread),
+                    cfg.people_per_unit + spread + 1,
+                );
                 let len = if cfg.people_per_unit == 0 { 0 } else { len as usize };
                 self.units.push(Unit {
                     id: format!("dv{n:0uw$}"),
@@ -381,8 +385,12 @@ impl World {
         let mut rng = Rng::new(cfg.seed, 4);
         for p in &mut self.people {
             let mut rating = rating_for(&mut rng, p.strength);
-            let mut initiative = u8::try_from(rng.weighted(&initiative_weights(p.strength))).unwrap_or(0);
-            let mut months = [0, 0, 0, 1, 2].get(rng.below(20).saturating_sub(15) as usize).copied().unwrap_or(0);
+            let mut initiative =
+                u8::try_from(rng.weighted(&initiative_weights(p.strength))).unwrap_or(0);
+            let mut months = [0, 0, 0, 1, 2]
+                .get(rng.below(20).saturating_sub(15) as usize)
+                .copied()
+                .unwrap_or(0);
             match p.event {
                 Event::Recent => {
                     p.recruited = days_before(self.cycle_end, rng.range(20, 170));
@@ -517,7 +525,8 @@ impl World {
              khang_nghi,khang_nghi_chap_nhan,kien_nghi,mo_hinh_moi,vi_pham_ky_luat,bi_khieu_nai\n",
         );
         for unit in &self.units {
-            let cluster = self.clusters.get(unit.cluster as usize).map_or("", |(id, _)| id.as_str());
+            let cluster =
+                self.clusters.get(unit.cluster as usize).map_or("", |(id, _)| id.as_str());
             let _ = write!(out, "{},{cluster},", unit.id);
             push_field(&mut out, &unit.name);
             let _ = write!(out, ",{}", rating_name(unit.rating));

@@ -21,54 +21,78 @@ pub(crate) use grammar::{Rule, RulesParser};
 
 /// Parse a rule file's text. `file` is the id under which the text sits in the source map.
 pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Diagnostic> {
-    pest::set_error_detail(true);
-    let mut pairs = RulesParser::parse(Rule::file, text).map_err(|e| pest_error(&e, text, file))?;
+    // Error detail (the punctuation expected) costs time on every parse, so we ask for it
+    // only when re-parsing text already known to be bad.
+    pest::set_error_detail(false);
+    let mut pairs = match RulesParser::parse(Rule::file, text) {
+        Ok(p) => p,
+        Err(_) => {
+            pest::set_error_detail(true);
+            let detailed = RulesParser::parse(Rule::file, text);
+            pest::set_error_detail(false);
+            return Err(match detailed {
+                Err(e) => pest_error(&e, text, file),
+                Ok(_) => internal_parse_flake(file),
+            });
+        }
+    };
     let root = pairs.next().ok_or_else(|| lower::internal(Span::new(file, 0, 0), "empty parse"))?;
     lower::file(root, file)
 }
 
+fn internal_parse_flake(file: FileId) -> Diagnostic {
+    lower::internal(Span::new(file, 0, 0), "the text parsed on the second attempt only")
+}
+
 /// Convert a pest error into a located diagnostic.
+///
+/// The span covers the word or symbol found where something else was expected, so the caret
+/// lands on the offending text. At the end of the file it covers the last character written,
+/// since an empty span at the very end would not show.
 fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnostic {
     let (start, end) = match e.location {
-        InputLocation::Pos(p) => (p, next_char_end(text, p)),
+        InputLocation::Pos(p) => {
+            let rest = text.get(p..).unwrap_or("");
+            let lead = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            match first_token(rest) {
+                Some(t) if t != "end of line" => (p + lead, p + lead + t.len()),
+                _ => (p, next_char_end(text, p)),
+            }
+        }
         InputLocation::Span((a, b)) => (a, b.max(a)),
     };
+    let found = text.get(start..).and_then(first_token);
+    if found.is_none() {
+        let last = lower::content_len(text);
+        let before = text.get(..last).and_then(|t| t.chars().next_back()).map_or(0, char::len_utf8);
+        return eof_error(e, Span::new(file, last - before, last));
+    }
     let span = Span::new(file, start, end);
-    let found = text.get(start..).and_then(|rest| first_token(rest)).unwrap_or("end of file");
+    let found = found.unwrap_or_default();
+    if found == "\"" && text.get(start..).and_then(|r| r.lines().next()).is_some_and(|l| l.matches('"').count() == 1) {
+        return Diagnostic::error("parse::syntax", span, "this string is not closed")
+            .with_label("the string starts here")
+            .with_help("close it with `\"` before the end of the line; strings do not span lines");
+    }
+    let found_text = if found == "end of line" { String::from(found) } else { format!("`{found}`") };
     match &e.variant {
         ErrorVariant::ParsingError { positives, negatives } => {
-            let mut names: Vec<String> =
-                positives.iter().map(|r| rule_name(*r).to_string()).collect();
-            // Punctuation the grammar expected here (`:`, `}`…); keywords come in as rules.
-            if let Some(attempts) = e.parse_attempts() {
-                for token in attempts.expected_tokens() {
-                    let token = token.to_string();
-                    if !token.chars().any(|c| c.is_alphanumeric() || c == '.' || c == '"')
-                        && !token.trim().is_empty()
-                        && !matches!(token.as_str(), "//" | "#" | "\\" | "-")
-                    {
-                        names.push(format!("`{token}`"));
-                    }
-                }
-            }
-            names.sort_unstable();
-            names.dedup();
+            let names = expected_names(e, positives);
             let expected = join_alternatives(&names);
             let message = if expected.is_empty() {
-                let unexpected: Vec<String> =
-                    negatives.iter().map(|r| rule_name(*r).to_string()).collect();
+                let unexpected: Vec<String> = negatives.iter().map(|r| rule_name(*r)).collect();
                 format!("unexpected {}", join_alternatives(&unexpected))
             } else {
-                format!("expected {expected}, found `{found}`")
+                format!("expected {expected}, found {found_text}")
             };
             let help = help_for(&names, found);
-            let mut d = Diagnostic::error("parse::syntax", span, message).with_label(
-                if expected.is_empty() {
-                    String::from("here")
-                } else {
-                    format!("expected {expected}")
-                },
-            );
+            // A long list of alternatives is in the message already; keep the label short.
+            let label = match names.len() {
+                0 => String::from("here"),
+                1..=3 => format!("expected {expected}"),
+                _ => String::from("not expected here"),
+            };
+            let mut d = Diagnostic::error("parse::syntax", span, message).with_label(label);
             if let Some(h) = help {
                 d = d.with_help(h);
             }
@@ -78,6 +102,46 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnos
             Diagnostic::error("parse::syntax", span, message.clone())
         }
     }
+}
+
+/// The file ended where more was expected; `span` is the last character written.
+fn eof_error(e: &pest::error::Error<Rule>, span: Span) -> Diagnostic {
+    let names = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected_names(e, positives),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let expected = join_alternatives(&names);
+    let mut d = if expected.is_empty() {
+        Diagnostic::error("parse::syntax", span, "unexpected end of file")
+    } else {
+        Diagnostic::error("parse::syntax", span, format!("expected {expected}, found end of file"))
+            .with_label(format!("expected {expected} after this"))
+    };
+    if names.iter().any(|n| n == "`}`") {
+        d = d.with_help("a `{` is not closed; every `{` needs a matching `}`");
+    }
+    d
+}
+
+/// What the grammar expected, for people: rule names and punctuation, sorted.
+fn expected_names(e: &pest::error::Error<Rule>, positives: &[Rule]) -> Vec<String> {
+    let mut names: Vec<String> = positives.iter().map(|r| rule_name(*r)).collect();
+    // Punctuation the grammar expected here (`:`, `}`…); keywords come in as rules. `_`
+    // starts a name, and the byte-order mark is whitespace; neither is worth naming.
+    if let Some(attempts) = e.parse_attempts() {
+        for token in attempts.expected_tokens() {
+            let token = token.to_string();
+            if token.chars().all(|c| c.is_ascii_punctuation())
+                && !token.is_empty()
+                && !matches!(token.as_str(), "//" | "#" | "\\" | "-" | "_" | "\"")
+            {
+                names.push(format!("`{token}`"));
+            }
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 fn next_char_end(text: &str, pos: usize) -> usize {
@@ -110,6 +174,12 @@ fn join_alternatives(names: &[String]) -> String {
 /// A help line for common mistakes, by what was expected.
 fn help_for(expected: &[String], found: &str) -> Option<String> {
     let has = |n: &str| expected.iter().any(|e| e == n);
+    if has("`ruleset`") {
+        return Some(String::from("a rule file starts with `ruleset name \"label\"`"));
+    }
+    if found == "=" && has("`==`") {
+        return Some(String::from("to compare, write `==`; a single `=` only starts a formula"));
+    }
     if has("a name") && is_reserved(found) {
         return Some(format!("`{found}` is a keyword; choose another name, e.g. `{found}_`"));
     }
@@ -141,8 +211,18 @@ fn is_reserved(word: &str) -> bool {
 }
 
 /// Human names for grammar rules in "expected …" messages.
-fn rule_name(rule: Rule) -> &'static str {
-    match rule {
+fn rule_name(rule: Rule) -> String {
+    named_rule(rule).map_or_else(|| keyword_or_more(rule), String::from)
+}
+
+/// A keyword rule (`kw_and`) as the word it matches; anything else as "more input".
+fn keyword_or_more(rule: Rule) -> String {
+    let debug = format!("{rule:?}");
+    debug.strip_prefix("kw_").map_or_else(|| String::from("more input"), |w| format!("`{w}`"))
+}
+
+fn named_rule(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
         Rule::EOI => "end of file",
         Rule::header | Rule::kw_ruleset => "`ruleset`",
         Rule::ident | Rule::type_ref | Rule::name => "a name",
@@ -163,7 +243,15 @@ fn rule_name(rule: Rule) -> &'static str {
         | Rule::mark_decl
         | Rule::extern_decl
         | Rule::award_decl
-        | Rule::award_kind => "a declaration",
+        | Rule::award_kind
+        | Rule::kw_param
+        | Rule::kw_enum
+        | Rule::kw_entity
+        | Rule::kw_scoring
+        | Rule::kw_mark
+        | Rule::kw_extern
+        | Rule::kw_title
+        | Rule::kw_commendation => "a declaration",
         Rule::param_value => "a dated value",
         Rule::variant => "a variant",
         Rule::ordered_tail => "`<`",
@@ -210,12 +298,12 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::aggregate | Rule::agg_fn => "an aggregate such as `share(members, …)`",
         Rule::call => "a function call",
         Rule::kw_members => "`members`",
-        other => keyword_name(other),
-    }
+        other => return keyword_name(other),
+    })
 }
 
-fn keyword_name(rule: Rule) -> &'static str {
-    match rule {
+fn keyword_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
         Rule::kw_from => "`from`",
         Rule::kw_to => "`to`",
         Rule::kw_for => "`for`",
@@ -239,6 +327,6 @@ fn keyword_name(rule: Rule) -> &'static str {
         Rule::kw_up | Rule::kw_down => "`up` or `down`",
         Rule::kw_otherwise => "`otherwise`",
         Rule::kw_default => "`default`",
-        _ => "more input",
-    }
+        _ => return None,
+    })
 }

@@ -125,7 +125,7 @@ fn check_cases() {
                 Err(diags) => diags,
             };
             assert_directives(&name, &text, &diags, &sources);
-            insta::assert_snapshot!(render(&diags, &sources, Format::Plain));
+            insta::assert_snapshot!("check", render(&diags, &sources, Format::Plain));
         });
     });
 }
@@ -195,7 +195,7 @@ fn assert_good(path: &Path) {
         let p = &checked.program;
         p.scorings.len() + p.scorings.iter().filter(|s| s.rank.is_some()).count() + p.marks.len() + p.awards.len()
     });
-    insta::assert_snapshot!(summary(&checked, &sources));
+    insta::assert_snapshot!("good", summary(&checked, &sources));
 }
 
 /// Each good rule file checks without errors.

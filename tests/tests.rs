@@ -2,6 +2,8 @@
 //!
 //! Each module covers one area through the public API only:
 //!
+//! - `cli`: the `thidua` binary as a black box: exit codes, output and error paths.
+//! - `domain`: the shipped sample gives the awards the law (as domain.md states it) expects.
 //! - `corpus`: the `.rules` corpora under `tests/cases/` and the shipped `rules/` sample,
 //!   checked and snapshotted (plain and JSON diagnostics, program summaries), plus targeted
 //!   asserts on the expected diagnostic codes, the underlined text and the help.
@@ -10,5 +12,7 @@
 //!
 //! See `tests/README.md` for how to run, filter and re-bless snapshots.
 
+mod cli;
 mod corpus;
+mod domain;
 mod props;

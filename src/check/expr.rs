@@ -40,6 +40,12 @@ pub(super) fn type_name(cx: &Checker<'_>, ty: Type) -> String {
     }
 }
 
+/// A type name with its indefinite article: "an integer", "a date", "a `xep_loai`".
+pub(super) fn article(name: &str) -> String {
+    let an = name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {name}", if an { "an" } else { "a" })
+}
+
 /// Result type of arithmetic on two numeric types.
 fn arith_type(op: BinOp, a: Type, b: Type) -> Type {
     use Type::*;
@@ -65,13 +71,14 @@ impl Checker<'_> {
             && ty != Type::Bool
         {
             let tn = type_name(self, ty);
+            let a_tn = article(&tn);
             self.diags.push(
                 Diagnostic::error(
                     "check::type_mismatch",
                     e.span,
-                    format!("{what} must be true or false, found a {tn}"),
+                    format!("{what} must be true or false, found {a_tn}"),
                 )
-                .with_label(format!("this is a {tn}"))
+                .with_label(format!("this is {a_tn}"))
                 .with_help("compare it with something, e.g. `… >= 1` or `… == HTXS`"),
             );
         }
@@ -91,13 +98,14 @@ impl Checker<'_> {
             && !ty.is_numeric()
         {
             let tn = type_name(self, ty);
+            let a_tn = article(&tn);
             self.diags.push(
                 Diagnostic::error(
                     "check::type_mismatch",
                     e.span,
-                    format!("{what} must be a number, found a {tn}"),
+                    format!("{what} must be a number, found {a_tn}"),
                 )
-                .with_label(format!("this is a {tn}")),
+                .with_label(format!("this is {a_tn}")),
             );
         }
         c
@@ -134,14 +142,15 @@ impl Checker<'_> {
                     }
                     (Some(x), Some(y)) => {
                         let (xn, yn) = (type_name(self, x), type_name(self, y));
+                        let (a_xn, a_yn) = (article(&xn), article(&yn));
                         self.diags.push(
                             Diagnostic::error(
                                 "check::type_mismatch",
                                 b.span,
                                 format!("the branches of `if` differ: {xn} and {yn}"),
                             )
-                            .with_related(a.span, format!("this is a {xn}"))
-                            .with_label(format!("this is a {yn}")),
+                            .with_related(a.span, format!("this is {a_xn}"))
+                            .with_label(format!("this is {a_yn}")),
                         );
                         None
                     }
@@ -324,14 +333,15 @@ impl Checker<'_> {
             Some(t) if !want_bool && t.is_numeric() => (CExpr::Unary(op, Box::new(c)), Some(t)),
             Some(t) => {
                 let tn = type_name(self, t);
+                let a_tn = article(&tn);
                 let msg = if want_bool {
-                    format!("`not` needs true or false, found a {tn}")
+                    format!("`not` needs true or false, found {a_tn}")
                 } else {
-                    format!("`-` needs a number, found a {tn}")
+                    format!("`-` needs a number, found {a_tn}")
                 };
                 self.diags.push(
                     Diagnostic::error("check::type_mismatch", e.span, msg)
-                        .with_label(format!("this is a {tn}")),
+                        .with_label(format!("this is {a_tn}")),
                 );
                 poison()
             }
@@ -344,6 +354,12 @@ impl Checker<'_> {
         let ExprKind::Name(n) = &e.kind else { return false };
         let is_field = self.schema.kind_def(kind).is_some_and(|k| k.field(n).is_some());
         !is_field && !self.param_ids.contains_key(n) && !BUILTINS.contains(&n.as_str())
+    }
+
+    /// Whether a bare name is a variant of some enumeration.
+    fn is_some_variant(&self, e: &Expr) -> bool {
+        let ExprKind::Name(n) = &e.kind else { return false };
+        self.schema.enums.iter().any(|en| en.variant(n).is_some())
     }
 
     fn check_binary(
@@ -361,18 +377,25 @@ impl Checker<'_> {
             (ra, rb)
         } else {
             let ra = self.check_expr(a, kind, None, deps);
-            let rb = self.check_expr(b, kind, ra.1, deps);
+            // After an error on the left, a bare variant on the right cannot be resolved;
+            // reporting it too would only repeat the first error.
+            let rb = if ra.1.is_none() && self.is_free_name(b, kind) && self.is_some_variant(b) {
+                poison()
+            } else {
+                self.check_expr(b, kind, ra.1, deps)
+            };
             (ra, rb)
         };
         let node = CExpr::Binary(op, Box::new(ac), Box::new(bc), e.span);
         let (Some(at), Some(bt)) = (at, bt) else { return (node, None) };
         let mismatch = |cx: &mut Checker<'_>, need: &str| {
             let (an, bn) = (type_name(cx, at), type_name(cx, bt));
+            let (a_an, a_bn) = (article(&an), article(&bn));
             cx.diags.push(
                 Diagnostic::error(
                     "check::type_mismatch",
                     e.span,
-                    format!("`{}` cannot combine a {an} and a {bn}", op.symbol()),
+                    format!("`{}` cannot combine {a_an} and {a_bn}", op.symbol()),
                 )
                 .with_label(format!("{an} {} {bn}", op.symbol()))
                 .with_help(need.to_string()),
@@ -489,8 +512,8 @@ impl Checker<'_> {
         if def.entity != kind {
             let (fk, k) = (self.kind_name(def.entity), self.kind_name(kind));
             let what = match def.kind {
-                FactKind::Mark => "mark",
-                _ => "award",
+                FactKind::Mark => "a mark",
+                _ => "an award",
             };
             let help = if self.members.get(kind.0 as usize).copied().flatten() == Some(def.entity) {
                 format!("to ask about members, write e.g. `any(members, held {})`", fact.name)
@@ -501,7 +524,7 @@ impl Checker<'_> {
                 Diagnostic::error(
                     "check::wrong_kind",
                     fact.span,
-                    format!("`{}` is a {what} for `{fk}`, not for `{k}`", fact.name),
+                    format!("`{}` is {what} for `{fk}`, not for `{k}`", fact.name),
                 )
                 .with_help(help),
             );
@@ -549,10 +572,11 @@ impl Checker<'_> {
                     && !t.is_numeric()
                 {
                     let tn = type_name(self, t);
+                    let a_tn = article(&tn);
                     self.diags.push(Diagnostic::error(
                         "check::type_mismatch",
                         a.span,
-                        format!("{what} must be a number, found a {tn}"),
+                        format!("{what} must be a number, found {a_tn}"),
                     ));
                 }
                 let t = match t {
@@ -659,13 +683,14 @@ impl Checker<'_> {
                 if !ok {
                     let (tn, wn) =
                         (type_name(self, t), if *want == Type::Date { "date" } else { "number" });
+                    let a_tn = article(&tn);
                     self.diags.push(
                         Diagnostic::error(
                             "check::type_mismatch",
                             arg.span,
-                            format!("`{name}` needs a {wn} here, found a {tn}"),
+                            format!("`{name}` needs a {wn} here, found {a_tn}"),
                         )
-                        .with_label(format!("this is a {tn}")),
+                        .with_label(format!("this is {a_tn}")),
                     );
                 }
                 first_ty.get_or_insert(t);

@@ -23,7 +23,7 @@ use rust_decimal::Decimal;
 use crate::diag::{Diagnostic, Span};
 use crate::model::{FieldDef, Schema, Type, Value};
 
-use super::suggest;
+use crate::check::fuzzy;
 
 /// The raw content of a cell, before it is parsed against a type.
 #[derive(Clone, Copy, Debug)]
@@ -82,9 +82,12 @@ pub(super) fn parse(schema: &Schema, field: &FieldDef, raw: Raw<'_>) -> Result<V
         Raw::Number(s) => {
             return match field.ty {
                 Type::Text => Ok(Value::Text(Arc::from(s))),
-                Type::Date | Type::Enum(_) => Err(mismatch(schema, field, &format!("the number `{s}`"))),
+                Type::Date | Type::Enum(_) => {
+                    Err(mismatch(schema, field, &format!("the number `{s}`")))
+                }
                 Type::Decimal | Type::Percent if s.contains(['e', 'E']) => {
-                    let d = Decimal::from_scientific(s).map_err(|_| not_number(field.ty, name, s))?;
+                    let d =
+                        Decimal::from_scientific(s).map_err(|_| not_number(field.ty, name, s))?;
                     parse_text(schema, field, &d.to_string())
                 }
                 _ => parse_text(schema, field, s),
@@ -105,7 +108,10 @@ pub(super) fn parse(schema: &Schema, field: &FieldDef, raw: Raw<'_>) -> Result<V
                 code: "data::missing_value",
                 message: format!("missing value for `{name}`"),
                 label: String::from("empty"),
-                help: format!("`{name}` has no default, so every row needs {}", describe(schema, field.ty)),
+                help: format!(
+                    "`{name}` has no default, so every row needs {}",
+                    describe(schema, field.ty)
+                ),
             }),
         };
     }
@@ -121,14 +127,18 @@ fn parse_text(schema: &Schema, field: &FieldDef, s: &str) -> Result<Value, CellE
             Ok(n) => Ok(Value::Num(Decimal::from(n))),
             Err(_) => Err(not_number(Type::Integer, name, s)),
         },
-        Type::Decimal => decimal(s).map(Value::Num).ok_or_else(|| not_number(Type::Decimal, name, s)),
+        Type::Decimal => {
+            decimal(s).map(Value::Num).ok_or_else(|| not_number(Type::Decimal, name, s))
+        }
         Type::Percent => percent(s, name).map(Value::Num),
         Type::Money => money(s).map(Value::Num).ok_or_else(|| not_number(Type::Money, name, s)),
         Type::Bool => boolean(s).map(Value::Bool).ok_or_else(|| {
             CellError::bad(
                 format!("`{s}` is not true or false"),
                 "not a yes/no value",
-                format!("write `{name}` as `true` or `false` (also accepted: `có`/`không`, `1`/`0`)"),
+                format!(
+                    "write `{name}` as `true` or `false` (also accepted: `có`/`không`, `1`/`0`)"
+                ),
             )
         }),
         Type::Date => date(s).map(Value::Date),
@@ -145,12 +155,15 @@ fn parse_text(schema: &Schema, field: &FieldDef, s: &str) -> Result<Value, CellE
             }
             let names: Vec<&str> = def.variants.iter().map(|(n, _)| n.as_str()).collect();
             let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-            let by_label = def.variants.iter().find(|(_, l)| {
-                l.as_deref().is_some_and(|l| l.to_lowercase() == s.to_lowercase())
-            });
-            let help = match (by_label, suggest::closest(s, names.iter().copied())) {
+            let by_label = def
+                .variants
+                .iter()
+                .find(|(_, l)| l.as_deref().is_some_and(|l| l.to_lowercase() == s.to_lowercase()));
+            let help = match (by_label, fuzzy::closest(s, names.iter().copied())) {
                 (Some((n, _)), _) => {
-                    format!("did you mean `{n}`? write the value's name, not its label; expected one of {list}")
+                    format!(
+                        "did you mean `{n}`? write the value's name, not its label; expected one of {list}"
+                    )
                 }
                 (None, Some(n)) => format!("did you mean `{n}`? expected one of {list}"),
                 (None, None) => format!("expected one of {list}"),
@@ -318,7 +331,8 @@ fn date(s: &str) -> Result<NaiveDate, CellError> {
         )
     };
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let well_formed = b.len() == 10
         && digits(0..4)
         && digits(5..7)
@@ -339,7 +353,8 @@ fn date(s: &str) -> Result<NaiveDate, CellError> {
     let help = if !(1..=12).contains(&m) {
         format!("there is no month {m}; write dates as `YYYY-MM-DD`")
     } else {
-        let days = (28..=31).rev().find(|&d| NaiveDate::from_ymd_opt(year, m, d).is_some()).unwrap_or(28);
+        let days =
+            (28..=31).rev().find(|&d| NaiveDate::from_ymd_opt(year, m, d).is_some()).unwrap_or(28);
         format!("month {m} of {year} has {days} days")
     };
     Err(CellError::bad(format!("`{s}` is not a real date"), "no such day", help))

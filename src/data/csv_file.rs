@@ -8,13 +8,13 @@
 
 use csv::StringRecord;
 
+use crate::check::fuzzy;
 use crate::diag::{Diagnostic, FileId, Span};
 use crate::model::KindId;
 
 use super::cell::Raw;
 use super::{
     COL_FIELDS, COL_ID, COL_PARENT, HIST_AWARD, HIST_CYCLE, HIST_ENTITY, KindState, Loader, Row,
-    suggest,
 };
 
 /// Load one kind's CSV text (without a byte order mark) into the loader.
@@ -60,10 +60,11 @@ pub(super) fn load_kind(loader: &mut Loader<'_>, kind: KindId, file: FileId, tex
     let id_col = to_csv.first().copied().flatten();
     while !loader.full() {
         let Some(record) = reader.read(loader) else { break };
-        if !check_width(loader, &reader, &record, header.width) {
-            continue;
-        }
-        let row = CsvRow { text, file, record: &record, to_csv: &to_csv, start: reader.start };
+        // A row with the wrong number of cells is reported once; only its id is taken, so
+        // that rows referring to it are not reported as well.
+        let only_id = !check_width(loader, &reader, &record, header.width);
+        let row =
+            CsvRow { text, file, record: &record, to_csv: &to_csv, start: reader.start, only_id };
         let earlier = |r: u32| {
             let start = starts.get(r as usize).copied().unwrap_or(0);
             cell_span(file, text, start, id_col.unwrap_or(0))
@@ -95,7 +96,14 @@ pub(super) fn load_history(loader: &mut Loader<'_>, file: FileId, text: &str) {
         if !check_width(loader, &reader, &record, header.width) {
             continue;
         }
-        let row = CsvRow { text, file, record: &record, to_csv: &to_csv, start: reader.start };
+        let row = CsvRow {
+            text,
+            file,
+            record: &record,
+            to_csv: &to_csv,
+            start: reader.start,
+            only_id: false,
+        };
         loader.add_history(&row);
     }
 }
@@ -141,7 +149,10 @@ fn read_header(
                         format!("duplicate column `{name}`"),
                     )
                     .with_label("named again here")
-                    .with_related(cell_span(reader.file, reader.text, reader.start, first), "first named here")
+                    .with_related(
+                        cell_span(reader.file, reader.text, reader.start, first),
+                        "first named here",
+                    )
                     .with_help("each column may appear only once"),
                 ),
                 None => {
@@ -156,7 +167,7 @@ fn read_header(
                     .with_help(format!("the `{what}` columns are {}", names())),
             ),
             None => {
-                let help = match suggest::closest(name, expected.iter().map(|(n, _)| *n)) {
+                let help = match fuzzy::closest(name, expected.iter().map(|(n, _)| *n)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("the `{what}` columns are {}", names()),
                 };
@@ -190,7 +201,12 @@ fn read_header(
 }
 
 /// Report a row whose number of cells differs from the header's.
-fn check_width(loader: &mut Loader<'_>, reader: &Records<'_>, record: &StringRecord, width: usize) -> bool {
+fn check_width(
+    loader: &mut Loader<'_>,
+    reader: &Records<'_>,
+    record: &StringRecord,
+    width: usize,
+) -> bool {
     if record.len() == width {
         return true;
     }
@@ -235,7 +251,8 @@ impl<'t> Records<'t> {
             }
             Ok(false) => None,
             Err(err) => {
-                let at = err.position().map_or(self.start, |p| usize::try_from(p.byte()).unwrap_or(0));
+                let at =
+                    err.position().map_or(self.start, |p| usize::try_from(p.byte()).unwrap_or(0));
                 let at = skip_line_ends(self.text, at);
                 loader.report(
                     Diagnostic::error(
@@ -259,10 +276,15 @@ struct CsvRow<'r> {
     /// CSV column for each row-model column.
     to_csv: &'r [Option<usize>],
     start: usize,
+    /// Show only the id column (for a row whose cells do not line up with the header).
+    only_id: bool,
 }
 
 impl Row for CsvRow<'_> {
     fn raw(&self, col: usize) -> Option<Raw<'_>> {
+        if self.only_id && col != COL_ID {
+            return None;
+        }
         let csv_col = self.to_csv.get(col).copied().flatten()?;
         self.record.get(csv_col).map(Raw::Text)
     }
@@ -380,7 +402,8 @@ mod tests {
         assert_eq!(got, ["a", "b,c", "d\"\"e", "f\"g"]);
         let text = "x\r\n\r\n\"multi\nline\",y";
         let start = skip_line_ends(text, 1);
-        let got: Vec<&str> = cells(text, start).iter().map(|&(s, e)| text.get(s..e).unwrap()).collect();
+        let got: Vec<&str> =
+            cells(text, start).iter().map(|&(s, e)| text.get(s..e).unwrap()).collect();
         assert_eq!(got, ["multi\nline", "y"]);
     }
 

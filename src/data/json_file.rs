@@ -9,13 +9,14 @@ use jsonc_parser::ast::{Array, Object, ObjectProp, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
+use crate::check::fuzzy;
 use crate::diag::{Diagnostic, FileId, Span};
 use crate::model::KindId;
 
 use super::cell::Raw;
 use super::{
     COL_FIELDS, COL_ID, COL_PARENT, HIST_AWARD, HIST_CYCLE, HIST_ENTITY, KindState, Loader, Row,
-    kind_order, suggest,
+    kind_order,
 };
 
 /// How deeply arrays and objects may nest.
@@ -38,23 +39,26 @@ pub(super) fn load(loader: &mut Loader<'_>, file: FileId, text: &str) {
         );
         return;
     }
-    let parsed =
-        match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()) {
-            Ok(parsed) => parsed,
-            Err(err) => {
-                let range = err.range();
-                let kind = err.kind().to_string();
-                loader.report(
-                    Diagnostic::error(
-                        "data::bad_json",
-                        Span::new(file, range.start, range.end),
-                        format!("invalid JSON: {}", lower_first(&kind)),
-                    )
-                    .with_label("here"),
-                );
-                return;
-            }
-        };
+    let parsed = match jsonc_parser::parse_to_ast(
+        text,
+        &CollectOptions::default(),
+        &ParseOptions::default(),
+    ) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            let range = err.range();
+            let kind = err.kind().to_string();
+            loader.report(
+                Diagnostic::error(
+                    "data::bad_json",
+                    Span::new(file, range.start, range.end),
+                    format!("invalid JSON: {}", lower_first(&kind)),
+                )
+                .with_label("here"),
+            );
+            return;
+        }
+    };
     let Some(root) = parsed.value else {
         loader.report(
             Diagnostic::error("data::bad_json", Span::new(file, 0, 0), "the JSON data is empty")
@@ -67,7 +71,9 @@ pub(super) fn load(loader: &mut Loader<'_>, file: FileId, text: &str) {
         loader.report(
             Diagnostic::error("data::bad_json", span(file, &root), "expected a JSON object")
                 .with_label("not an object")
-                .with_help("write an object with one list per entity kind: `{ \"cum\": [ … ], … }`"),
+                .with_help(
+                    "write an object with one list per entity kind: `{ \"cum\": [ … ], … }`",
+                ),
         );
         return;
     };
@@ -99,11 +105,16 @@ pub(super) fn load(loader: &mut Loader<'_>, file: FileId, text: &str) {
             None => {
                 let mut known: Vec<&str> = schema.kinds.iter().map(|k| k.name.as_str()).collect();
                 known.push(HISTORY_KEY);
-                let help = match suggest::closest(name, known.iter().copied()) {
+                let help = match fuzzy::closest(name, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
                         "the keys are the entity kinds ({}) and `{HISTORY_KEY}`",
-                        known.iter().filter(|k| **k != HISTORY_KEY).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        known
+                            .iter()
+                            .filter(|k| **k != HISTORY_KEY)
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 loader.report(
@@ -126,9 +137,13 @@ pub(super) fn load(loader: &mut Loader<'_>, file: FileId, text: &str) {
         let kname = schema.kind_def(kind).map_or("", |k| k.name.as_str());
         let Some(prop) = lists.get(kind.0 as usize).copied().flatten() else {
             loader.report(
-                Diagnostic::error("data::missing_kind", root_span, format!("missing `{kname}` list"))
-                    .with_label("in this object")
-                    .with_help(format!("add `\"{kname}\": [ … ]` with one object per `{kname}`")),
+                Diagnostic::error(
+                    "data::missing_kind",
+                    root_span,
+                    format!("missing `{kname}` list"),
+                )
+                .with_label("in this object")
+                .with_help(format!("add `\"{kname}\": [ … ]` with one object per `{kname}`")),
             );
             loader.fail(kind);
             continue;
@@ -158,7 +173,9 @@ fn load_kind(loader: &mut Loader<'_>, kind: KindId, file: FileId, items: &Array<
     if let Some(parent) = def.parent.and_then(|p| schema.kind_def(p)) {
         columns.push((COL_PARENT, parent.name.as_str()));
     }
-    columns.extend(def.fields.iter().enumerate().map(|(f, field)| (COL_FIELDS + f, field.name.as_str())));
+    columns.extend(
+        def.fields.iter().enumerate().map(|(f, field)| (COL_FIELDS + f, field.name.as_str())),
+    );
     loader.set_state(kind, KindState::Loaded);
     let mut id_spans: Vec<Span> = Vec::new();
     for item in &items.elements {
@@ -177,7 +194,11 @@ fn load_kind(loader: &mut Loader<'_>, kind: KindId, file: FileId, items: &Array<
 }
 
 /// The array value of a top-level property; reports anything else.
-fn list<'a, 'p>(loader: &mut Loader<'_>, file: FileId, prop: &'p ObjectProp<'a>) -> Option<&'p Array<'a>> {
+fn list<'a, 'p>(
+    loader: &mut Loader<'_>,
+    file: FileId,
+    prop: &'p ObjectProp<'a>,
+) -> Option<&'p Array<'a>> {
     match &prop.value {
         Value::Array(items) => Some(items),
         other => {
@@ -232,11 +253,15 @@ impl<'v, 'a> JsonRow<'v, 'a> {
         for prop in &object.properties {
             let name = prop.name.as_str();
             let Some(&(col, _)) = columns.iter().find(|(_, n)| *n == name) else {
-                let help = match suggest::closest(name, columns.iter().map(|(_, n)| *n)) {
+                let help = match fuzzy::closest(name, columns.iter().map(|(_, n)| *n)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
                         "the `{what}` keys are {}",
-                        columns.iter().map(|(_, n)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        columns
+                            .iter()
+                            .map(|(_, n)| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 loader.report(
@@ -356,7 +381,9 @@ fn too_deep(text: &str) -> Option<usize> {
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 i += 2;
-                while b.get(i).is_some() && !(b.get(i) == Some(&b'*') && b.get(i + 1) == Some(&b'/')) {
+                while b.get(i).is_some()
+                    && !(b.get(i) == Some(&b'*') && b.get(i + 1) == Some(&b'/'))
+                {
                     i += 1;
                 }
                 i += 1;

@@ -11,12 +11,21 @@ use crate::model::{
 pub(crate) fn vksnd_schema() -> Schema {
     let enums = vec![
         enum_def("xep_loai", &["KHT", "HT", "HTT", "HTXS"]),
-        enum_def("ky_luat", &["khong", "khien_trach", "canh_cao", "ha_bac", "cach_chuc", "buoc_thoi_viec"]),
+        enum_def(
+            "ky_luat",
+            &["khong", "khien_trach", "canh_cao", "ha_bac", "cach_chuc", "buoc_thoi_viec"],
+        ),
         enum_def("cap_sang_kien", &["khong", "co_so", "nganh", "toan_quoc"]),
     ];
-    let (xep_loai, ky_luat, sang_kien) = (Type::Enum(EnumId(0)), Type::Enum(EnumId(1)), Type::Enum(EnumId(2)));
+    let (xep_loai, ky_luat, sang_kien) =
+        (Type::Enum(EnumId(0)), Type::Enum(EnumId(1)), Type::Enum(EnumId(2)));
     let kinds = vec![
-        KindDef { name: "cum".into(), label: Some("Cụm thi đua".into()), parent: None, fields: vec![field("ten", Type::Text, None)] },
+        KindDef {
+            name: "cum".into(),
+            label: Some("Cụm thi đua".into()),
+            parent: None,
+            fields: vec![field("ten", Type::Text, None)],
+        },
         KindDef {
             name: "don_vi".into(),
             label: Some("Đơn vị".into()),

@@ -14,13 +14,18 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> Stri
     match format {
         Format::Json => render_json(diags, sources),
         Format::Human | Format::Plain => {
+            // `GraphicalTheme::ascii()` keeps ANSI colours; plain output must have none.
             let theme = if format == Format::Human {
                 GraphicalTheme::unicode()
             } else {
-                GraphicalTheme::ascii()
+                GraphicalTheme::none()
             };
-            let handler =
-                GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+            // miette's own `[file:line:col]` counts columns in bytes; our prefix line gives the
+            // location with columns in characters, so the box shows only the file name.
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false)
+                .without_primary_span_start();
             let mut out = String::new();
             for d in diags {
                 let loc = sources.location(d.span);

@@ -1,1 +1,273 @@
-//! Evaluator tests.
+//! Evaluator tests on small inline rule sets whose results can be worked out by hand.
+
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::diag::SourceMap;
+
+const RULES: &str = r#"
+ruleset t "Test" cycle 2025 effective from 2024-01-01 basis "test"
+
+param lcs "Lương cơ sở": money {
+  1_800_000 from 2023-07-01 to 2024-06-30
+  2_340_000 from 2024-07-01
+}
+param nguong: percent { 70% from 2024-01-01 to 2024-12-31  50% from 2025-01-01 }
+
+enum xl { KHT < HT < HTT < HTXS }
+
+entity cum { ten: text }
+entity dv in cum { ten: text  thu_ly: integer  giai_quyet: integer  loi: integer  kien_nghi: integer  vi_pham: integer }
+entity cb in dv { ten: text  xl: xl  nu: bool  kl: bool default false  tuyen: date }
+
+scoring diem for dv max 100 {
+  group a "A" max 60 {
+    ratio gq "Giải quyết" max 30 actual giai_quyet target thu_ly
+    pass khong_loi "Không lỗi" max 20 when loi == 0
+    each kn "Kiến nghị" max 10 points 4 per kien_nghi
+  }
+  formula f "Tỷ lệ LĐTT" max 40 = 40 * share(members, held ldtt)
+  bonus b "Cờ năm trước" points 5 when held co last cycle cap 5
+  penalty p "Vi phạm" points 3 per vi_pham cap 9
+  grade xs "Xuất sắc" from 90
+  grade tot "Tốt" from 70
+  grade kem "Kém" otherwise
+  rank within cum by score desc, ten asc
+}
+
+mark htxs for cb when xl == HTXS
+
+title ldtt "Lao động tiên tiến" for cb {
+  basis "Điều 24"
+  require "HTT trở lên": xl >= HTT
+  require "Đủ 6 tháng": months_between(tuyen, cycle_end) >= 6
+  disqualify "Kỷ luật": kl
+  reward 0.3 * lcs
+}
+
+title cstd "CSTĐCS" for cb {
+  basis "Điều 23"
+  require: held ldtt and xl == HTXS
+  quota 50% of ldtt per dv by nu desc round up
+  reward 1 * lcs
+}
+
+title nganh "CSTĐ ngành" for cb {
+  basis "Điều 22"
+  require: held cstd for 3 consecutive cycles
+}
+
+commendation bk for cb {
+  basis "Điều 74"
+  require: held htxs in 2 of last 3 cycles or ever held bk_ttg
+}
+
+extern bk_ttg for cb basis "Điều 73"
+extern co for dv basis "Điều 26"
+
+title tt for dv {
+  basis "Điều 28"
+  require: share(members, held ldtt) >= nguong
+  require: rank <= 2
+  quota 1 per cum by score desc
+}
+"#;
+
+const CUM: &str = "id,ten\nc1,Cụm 1\nc2,Cụm 2\n";
+const DV: &str = "id,cum,ten,thu_ly,giai_quyet,loi,kien_nghi,vi_pham\n\
+d1,c1,Một,100,90,0,2,0\n\
+d2,c1,Hai,100,100,1,5,1\n\
+d3,c1,Ba,0,0,0,0,4\n\
+d4,c2,Bốn,50,50,0,3,0\n";
+const CB: &str = "id,dv,ten,xl,nu,kl,tuyen\n\
+p1,d1,An,HTXS,true,,2010-01-01\n\
+p2,d1,Bình,HTXS,false,,2010-01-01\n\
+p3,d1,Chi,HTT,true,true,2010-01-01\n\
+p4,d1,Dũng,HT,false,,2010-01-01\n\
+p5,d2,Em,HTXS,false,,2025-09-01\n\
+p6,d2,Giang,HTT,true,,2020-01-01\n\
+p7,d4,Hà,HTXS,true,,2015-03-01\n";
+const HISTORY: &str = "entity,award,cycle\n\
+p1,cstd,2023\np1,cstd,2024\n\
+p2,cstd,2024\n\
+p1,htxs,2023\np6,htxs,2023\np6,htxs,2022\n\
+p6,bk_ttg,2020\n\
+d2,co,2024\n";
+
+struct Fixture {
+    program: Program,
+    data: Dataset,
+}
+
+fn fixture() -> Fixture {
+    fixture_with(RULES, CB)
+}
+
+fn fixture_with(rules: &str, cb: &str) -> Fixture {
+    let mut sources = SourceMap::new();
+    let checked = crate::check::check_source("t.rules", rules, &mut sources).unwrap_or_else(|d| panic!("{d:#?}"));
+    let files = [("cum.csv", CUM), ("dv.csv", DV), ("cb.csv", cb), ("history.csv", HISTORY)];
+    let data = crate::data::load_csv_str(&checked.program.schema, &files, &mut sources)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    Fixture { program: checked.program, data }
+}
+
+fn run(f: &Fixture, mode: TraceMode) -> Evaluation {
+    let cycle = resolve_cycle(&f.program, None).unwrap();
+    evaluate(&f.program, &f.data, cycle, mode).unwrap()
+}
+
+fn award(f: &Fixture, e: &Evaluation, name: &str) -> Vec<Outcome> {
+    let i = f.program.awards.iter().position(|a| a.name == name).unwrap();
+    e.awards[i].outcome.clone()
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+use Outcome::{Disqualified as D, Eligible as E, NotEligible as N, OverQuota as Q};
+
+#[test]
+fn requirements_and_disqualifiers_decide_eligibility() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    // p3 is HTT but disciplined; p4 is only HT; p5 joined in September (under 6 months).
+    assert_eq!(award(&f, &e, "ldtt"), vec![E, E, D, N, N, E, E]);
+}
+
+#[test]
+fn reward_reads_the_parameter_in_force_at_the_cycle_end() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    assert_eq!(e.awards[0].reward[0], Some(dec("702000")));
+    assert_eq!(e.awards[0].reward[3], None);
+}
+
+#[test]
+fn percentage_quota_counts_holders_per_group_and_rounds_up() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    // d1 has 2 LĐTT holders (p1, p2), both HTXS: 50% of 2 = 1 place; women first → p1.
+    // d4 has 1 holder (p7): 50% of 1 = 0.5, rounded up = 1 place.
+    assert_eq!(award(&f, &e, "cstd"), vec![E, Q, N, N, N, N, E]);
+}
+
+#[test]
+fn consecutive_chain_uses_history_and_this_cycle() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    // p1: cstd 2023, 2024 and now 2025. p2: 2024 and over quota now, so the chain breaks.
+    assert_eq!(award(&f, &e, "nganh"), vec![E, N, N, N, N, N, N]);
+}
+
+#[test]
+fn k_of_last_n_and_ever_held() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    // p1: htxs 2023 + 2025 → 2 of last 3. p2: only 2025. p6: ever held bk_ttg in 2020.
+    // p5 and p7: HTXS only this year.
+    assert_eq!(award(&f, &e, "bk"), vec![E, N, N, N, N, E, N]);
+}
+
+#[test]
+fn scores_follow_the_criteria_formulas() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    let s = &e.scores[1];
+    // d1: ratio 90/100 × 30 = 27; pass 20; each 2×4 = 8; group 55; LĐTT share 2/4 × 40 = 20.
+    assert_eq!(s.total[0], dec("75"));
+    // d2: 30 + 0 + min(20, 10) = 40; share 1/2 (p5 is too new) → 20; bonus 5 (Cờ 2024);
+    // penalty 3 → 62.
+    assert_eq!(s.total[1], dec("62"));
+    // d3: target 0 gives full marks (30) + 20 + 0; no members → 0; penalty 4×3 capped at 9.
+    assert_eq!(s.total[2], dec("41"));
+    // d4: 30 + 20 + 10 = 60 (group max 60); share 1/1 → 40 → 100.
+    assert_eq!(s.total[3], dec("100"));
+}
+
+#[test]
+fn grades_follow_the_bands() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    let g = f.program.scorings[0].grades.as_ref().unwrap();
+    let names: Vec<&str> = e.scores[1]
+        .grade
+        .iter()
+        .map(|p| f.program.schema.enum_def(g.enum_id).unwrap().variant_name(*p))
+        .collect();
+    assert_eq!(names, vec!["tot", "kem", "kem", "xs"]);
+}
+
+#[test]
+fn ranks_are_within_the_group_with_tie_breaks() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    assert_eq!(e.ranks[1], vec![1, 2, 3, 1]);
+}
+
+#[test]
+fn count_quota_takes_the_best_in_each_group() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Off);
+    // d1 and d2 both reach 50% (the 2025 threshold) and rank in the top 2 of c1; one place
+    // per cluster goes to d1, the higher score. d3 has no members; d4 leads c2.
+    assert_eq!(award(&f, &e, "tt"), vec![E, Q, N, E]);
+}
+
+#[test]
+fn the_parameter_value_follows_the_cycle() {
+    let f = fixture();
+    let cycle = Cycle::year(2024).unwrap();
+    let e = evaluate(&f.program, &f.data, cycle, TraceMode::Off).unwrap();
+    // In 2024 the threshold was 70%, so d1 (2 of 4) does not qualify.
+    assert_eq!(award(&f, &e, "tt")[0], N);
+    assert_eq!(e.awards[0].reward[0], Some(dec("702000")), "LCS 2,340,000 since 2024-07-01");
+}
+
+#[test]
+fn a_cycle_outside_the_rule_sets_force_is_refused() {
+    let f = fixture();
+    let err = resolve_cycle(&f.program, Some(2023)).unwrap_err();
+    assert_eq!(err.code, "eval::not_in_force");
+}
+
+#[test]
+fn traced_and_untraced_runs_agree() {
+    let f = fixture();
+    let a = run(&f, TraceMode::Off);
+    let b = run(&f, TraceMode::All);
+    for (x, y) in a.awards.iter().zip(&b.awards) {
+        assert_eq!(x.outcome, y.outcome);
+        assert_eq!(x.reward, y.reward);
+    }
+    assert!(b.awards.iter().all(|r| r.traces.iter().all(Option::is_some)));
+}
+
+#[test]
+fn a_trace_records_what_each_requirement_read() {
+    let f = fixture();
+    let e = run(&f, TraceMode::Entity(KindId(2), 4));
+    let t = e.awards[0].traces[4].as_ref().unwrap();
+    assert!(t.requires[0].holds);
+    assert!(!t.requires[1].holds, "p5 joined in September");
+    assert!(t.requires[1].reads.iter().any(|r| matches!(r, trace::Read::Field { value: Value::Date(_), .. })));
+    assert!(e.awards[0].traces[0].is_none(), "only the asked-for entity is traced");
+}
+
+#[test]
+fn division_by_zero_is_a_located_error() {
+    let rules = RULES.replace("= 40 * share(members, held ldtt)", "= 40 * giai_quyet / thu_ly");
+    let f = fixture_with(&rules, CB);
+    let cycle = resolve_cycle(&f.program, None).unwrap();
+    let err = evaluate(&f.program, &f.data, cycle, TraceMode::Off).unwrap_err();
+    assert_eq!(err.code, "eval::division_by_zero");
+}
+
+#[test]
+fn evaluation_is_deterministic() {
+    let f = fixture();
+    let a = crate::report::json(&f.program, &f.data, &run(&f, TraceMode::Off));
+    let b = crate::report::json(&f.program, &f.data, &run(&f, TraceMode::All));
+    assert_eq!(a, b);
+}

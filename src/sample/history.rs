@@ -11,7 +11,9 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::{Event, GenConfig, GOOD, HT, HTT, HTXS, NORMAL, Rng, STAR, World, person_width, rating_for};
+use super::{
+    Event, GOOD, GenConfig, HT, HTT, HTXS, NORMAL, Rng, STAR, World, person_width, rating_for,
+};
 
 /// Person bits: facts (written to history) and working flags (not written).
 const P_HTT: u16 = 1;
@@ -63,7 +65,9 @@ struct Bits<T> {
     bits: Vec<T>,
 }
 
-impl<T: Copy + Default + std::ops::BitOr<Output = T> + std::ops::BitAnd<Output = T> + PartialEq> Bits<T> {
+impl<T: Copy + Default + std::ops::BitOr<Output = T> + std::ops::BitAnd<Output = T> + PartialEq>
+    Bits<T>
+{
     fn new(entities: usize, years: usize) -> Bits<T> {
         Bits { years, bits: vec![T::default(); entities * years] }
     }
@@ -86,7 +90,8 @@ impl<T: Copy + Default + std::ops::BitOr<Output = T> + std::ops::BitAnd<Output =
 /// The `history.csv` text for the world's past cycles.
 pub(super) fn generate(cfg: &GenConfig, world: &World) -> String {
     let years = cfg.history_cycles as usize;
-    let first_year = cfg.cycle.saturating_sub(i32::try_from(cfg.history_cycles).unwrap_or(i32::MAX));
+    let first_year =
+        cfg.cycle.saturating_sub(i32::try_from(cfg.history_cycles).unwrap_or(i32::MAX));
     let year_of = |y: usize| first_year.saturating_add(i32::try_from(y).unwrap_or(i32::MAX));
     let mut rng = Rng::new(cfg.seed, 7);
     let mut people: Bits<u16> = Bits::new(world.people.len(), years);
@@ -107,10 +112,7 @@ pub(super) fn generate(cfg: &GenConfig, world: &World) -> String {
             for (rank, &(_, u)) in order.iter().enumerate() {
                 decide_unit(&mut rng, world, &mut people, &mut units, u, y, rank == 0);
             }
-            let flag = order
-                .iter()
-                .map(|&(_, u)| u)
-                .find(|&u| units.has(u, y, U_LDXS));
+            let flag = order.iter().map(|&(_, u)| u).find(|&u| units.has(u, y, U_LDXS));
             if let Some(u) = flag {
                 units.set(u, y, U_CO_NGANH);
                 if rng.chance(10) {
@@ -174,6 +176,9 @@ fn rate_people(rng: &mut Rng, world: &World, people: &mut Bits<u16>, y: usize, m
     }
 }
 
+/// How CSTĐCS candidates rank: champion, HTXS, initiative, woman, then a random tie-break.
+type CstdcsKey = (bool, bool, bool, bool, u32);
+
 /// One unit's year: its members' CSTĐCS, Bằng khen and Giấy khen, then its own titles.
 fn decide_unit(
     rng: &mut Rng,
@@ -185,13 +190,13 @@ fn decide_unit(
     leader: bool,
 ) {
     let Some(unit) = world.units.get(u) else { return };
-    let members = unit.first..unit.first + unit.len;
+    let mut members = unit.first..unit.first + unit.len;
     let rated = members.clone().filter(|&i| people.has(i, y, P_RATED)).count();
     let ldtt = members.clone().filter(|&i| people.has(i, y, P_LDTT)).count();
 
     // CSTĐCS: 15% of LĐTT holders, rounded up, best first.
     let quota = (ldtt * 15).div_ceil(100);
-    let mut candidates: Vec<((bool, bool, bool, bool, u32), usize)> = members
+    let mut candidates: Vec<(CstdcsKey, usize)> = members
         .clone()
         .filter(|&i| people.has(i, y, P_LDTT) && people.has(i, y, P_HTXS | P_INITIATIVE))
         .map(|i| {
@@ -246,8 +251,8 @@ fn decide_unit(
     if is_ldtt {
         units.set(u, y, U_LDTT);
     }
-    let all_ht = members.clone().all(|i| !people.has(i, y, P_RATED) || people.has(i, y, P_HT));
-    let any_cstdcs = members.clone().any(|i| people.has(i, y, P_CSTDCS));
+    let all_ht = members.all(|i| !people.has(i, y, P_RATED) || people.has(i, y, P_HT));
+    let any_cstdcs = (unit.first..unit.first + unit.len).any(|i| people.has(i, y, P_CSTDCS));
     // The score grade is not simulated: most such units score "Tốt" or better.
     if rating == HTXS && is_ldtt && all_ht && any_cstdcs && rng.chance(85) {
         units.set(u, y, U_LDXS);
@@ -278,7 +283,12 @@ fn prime_minister(rng: &mut Rng, cfg: &GenConfig, world: &World, people: &mut Bi
 }
 
 /// Units first, then people; each entity's facts by year, then in declared order.
-fn write(world: &World, people: &Bits<u16>, units: &Bits<u8>, year_of: impl Fn(usize) -> i32) -> String {
+fn write(
+    world: &World,
+    people: &Bits<u16>,
+    units: &Bits<u8>,
+    year_of: impl Fn(usize) -> i32,
+) -> String {
     let mut out = String::with_capacity(world.people.len() * 200 + 64);
     out.push_str("entity,award,cycle\n");
     for (u, unit) in world.units.iter().enumerate() {

@@ -7,31 +7,34 @@
 use super::Rng;
 
 /// Family names; see [`FAMILY_WEIGHTS`] for how common each is (roughly per mille).
-const FAMILY: [&str; 20] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Mai", "Lương"];
+const FAMILY: [&str; 20] = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Mai", "Lương",
+];
 
 /// Weights of [`FAMILY`].
-const FAMILY_WEIGHTS: [u32; 20] = [380, 110, 95, 70, 30, 20, 45, 25, 14, 21, 20, 14, 13, 13, 10, 5, 8, 6, 4, 4];
+const FAMILY_WEIGHTS: [u32; 20] =
+    [380, 110, 95, 70, 30, 20, 45, 25, 14, 21, 20, 14, 13, 13, 10, 5, 8, 6, 4, 4];
 
 const MIDDLE_MALE: [&str; 14] = [
-    "Đức", "Minh", "Quang", "Hữu", "Thành", "Ngọc", "Công", "Xuân", "Anh", "Tuấn", "Mạnh",
-    "Việt", "Trọng", "Hoàng",
+    "Đức", "Minh", "Quang", "Hữu", "Thành", "Ngọc", "Công", "Xuân", "Anh", "Tuấn", "Mạnh", "Việt",
+    "Trọng", "Hoàng",
 ];
 
 const MIDDLE_FEMALE: [&str; 12] = [
-    "Thu", "Thanh", "Ngọc", "Minh", "Hồng", "Phương", "Thùy", "Mai", "Kim", "Bích", "Diệu",
-    "Hoài",
+    "Thu", "Thanh", "Ngọc", "Minh", "Hồng", "Phương", "Thùy", "Mai", "Kim", "Bích", "Diệu", "Hoài",
 ];
 
 const GIVEN_MALE: [&str; 32] = [
-    "Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Sơn", "Thắng", "Cường", "Quân", "Huy",
-    "Trung", "Khánh", "Phong", "Đức", "Hiếu", "Tùng", "Bình", "Thành", "Kiên", "Minh", "Hoàng",
-    "Duy", "Vinh", "Toàn", "Lâm", "Hưng", "Tâm", "Quang", "Phúc", "Đạt", "Thịnh",
+    "Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Sơn", "Thắng", "Cường", "Quân", "Huy", "Trung",
+    "Khánh", "Phong", "Đức", "Hiếu", "Tùng", "Bình", "Thành", "Kiên", "Minh", "Hoàng", "Duy",
+    "Vinh", "Toàn", "Lâm", "Hưng", "Tâm", "Quang", "Phúc", "Đạt", "Thịnh",
 ];
 
 const GIVEN_FEMALE: [&str; 32] = [
     "Lan", "Hương", "Hoa", "Mai", "Linh", "Trang", "Thảo", "Hằng", "Nga", "Huyền", "Hà", "Ngọc",
-    "Yến", "Nhung", "Thủy", "Vân", "Anh", "Phương", "Dung", "Loan", "Hạnh", "Thu", "Oanh",
-    "Quỳnh", "Trinh", "Chi", "Giang", "Hiền", "Ly", "Nhàn", "Thư", "Hồng",
+    "Yến", "Nhung", "Thủy", "Vân", "Anh", "Phương", "Dung", "Loan", "Hạnh", "Thu", "Oanh", "Quỳnh",
+    "Trinh", "Chi", "Giang", "Hiền", "Ly", "Nhàn", "Thư", "Hồng",
 ];
 
 /// Append a full name (family, one or two middle names, given name) to `out`.

@@ -30,8 +30,11 @@ fn load(cfg: &GenConfig) -> (Schema, Dataset) {
     match data::load_csv_str(&schema, &inputs, &mut sources) {
         Ok(dataset) => (schema, dataset),
         Err(data::LoadError::Invalid(diags)) => {
-            let shown: Vec<String> =
-                diags.iter().take(5).map(|d| format!("{} {}: {}", sources.location(d.span), d.code, d.message)).collect();
+            let shown: Vec<String> = diags
+                .iter()
+                .take(5)
+                .map(|d| format!("{} {}: {}", sources.location(d.span), d.code, d.message))
+                .collect();
             panic!("generated data does not load:\n{}", shown.join("\n"))
         }
         Err(err) => panic!("generated data does not load: {err}"),
@@ -110,20 +113,28 @@ fn sample_has_three_year_cstdcs_chains() {
     let (schema, dataset) = load(&GenConfig::sample());
     let cstdcs = schema.fact("cstdcs").unwrap();
     let held = |row: u32, year: i32| dataset.history.held_in(cstdcs, row, year);
-    let rows: Vec<(u32, &[Value])> = people(&dataset).into_iter().enumerate().map(|(r, v)| (r as u32, v)).collect();
+    let rows: Vec<(u32, &[Value])> =
+        people(&dataset).into_iter().enumerate().map(|(r, v)| (r as u32, v)).collect();
     // Candidates for CSTĐ ngành: CSTĐCS in 2023 and 2024, HTXS with a sector-level initiative now.
     let candidates = rows
         .iter()
         .filter(|(r, v)| {
-            held(*r, 2023) && held(*r, 2024) && v[XEP_LOAI] == Value::Enum(3) && v[SANG_KIEN] == Value::Enum(2)
+            held(*r, 2023)
+                && held(*r, 2024)
+                && v[XEP_LOAI] == Value::Enum(3)
+                && v[SANG_KIEN] == Value::Enum(2)
         })
         .count();
     assert!(candidates >= 3, "{candidates} CSTĐ ngành candidates");
-    let three = rows.iter().filter(|(r, _)| held(*r, 2022) && held(*r, 2023) && held(*r, 2024)).count();
+    let three =
+        rows.iter().filter(|(r, _)| held(*r, 2022) && held(*r, 2023) && held(*r, 2024)).count();
     assert!(three >= 3, "{three} people with three CSTĐCS in a row");
     let two_only = rows
         .iter()
-        .filter(|(r, _)| (held(*r, 2022) && held(*r, 2023) && !held(*r, 2024)) || (!held(*r, 2022) && held(*r, 2023) && held(*r, 2024)))
+        .filter(|(r, _)| {
+            (held(*r, 2022) && held(*r, 2023) && !held(*r, 2024))
+                || (!held(*r, 2022) && held(*r, 2023) && held(*r, 2024))
+        })
         .count();
     assert!(two_only >= 3, "{two_only} people with exactly two CSTĐCS in a row");
 }
@@ -149,11 +160,25 @@ fn sample_exercises_every_rule() {
 
     let units = dataset.table(KindId(1)).unwrap();
     let unit_rows: Vec<&[Value]> = (0..units.len() as u32).map(|r| units.row(r)).collect();
-    assert!(unit_rows.iter().any(|v| v[12] == Value::Bool(true)), "a unit with a pending complaint");
+    assert!(
+        unit_rows.iter().any(|v| v[12] == Value::Bool(true)),
+        "a unit with a pending complaint"
+    );
     let models = unit_rows.iter().filter(|v| v[10] == Value::Bool(true)).count();
     assert!((2..=8).contains(&models), "{models} units with a new model");
 
-    for fact in ["tap_the_ldtt", "tap_the_ldxs", "co_thi_dua_nganh", "co_thi_dua_cp", "bang_khen_ttg", "bang_khen_vkstc", "giay_khen", "htxs", "htt_tro_len", "lao_dong_tien_tien"] {
+    for fact in [
+        "tap_the_ldtt",
+        "tap_the_ldxs",
+        "co_thi_dua_nganh",
+        "co_thi_dua_cp",
+        "bang_khen_ttg",
+        "bang_khen_vkstc",
+        "giay_khen",
+        "htxs",
+        "htt_tro_len",
+        "lao_dong_tien_tien",
+    ] {
         let id = schema.fact(fact).unwrap();
         assert!(dataset.history.held.keys().any(|(f, _)| *f == id), "no `{fact}` in history");
     }
@@ -179,7 +204,7 @@ fn odd_configs_do_not_panic_and_still_load() {
         GenConfig { people_per_unit: 1, ..base.clone() },
         GenConfig { history_cycles: 0, ..base.clone() },
         GenConfig { history_cycles: 12, clusters: 1, ..base.clone() },
-        GenConfig { clusters: 14, units_per_cluster: 1, ..base.clone() },
+        GenConfig { clusters: 14, units_per_cluster: 1, ..base },
     ] {
         let _ = load(&cfg);
     }

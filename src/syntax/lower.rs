@@ -67,7 +67,42 @@ impl<'i> Children<'i> {
 
 fn span_of(p: &Pair<'_, Rule>, file: FileId) -> Span {
     let s = p.as_span();
-    Span::new(file, s.start(), s.end())
+    Span::new(file, s.start(), s.start() + content_len(s.as_str()))
+}
+
+/// The length of `text` without trailing whitespace and comments.
+///
+/// A rule that ends in an optional or repeated part (`held X window?`, `cycle N (from …)?`)
+/// also covers the whitespace and comments pest skipped before trying that part; a span must
+/// cover only what was written. Strings never span lines, so a comment is found by scanning
+/// the last line for `//` or `#` outside double quotes.
+pub(super) fn content_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let body = text.get(..end).unwrap_or("");
+        let line_start = body.rfind('\n').map_or(0, |i| i + 1);
+        let line = body.get(line_start..).unwrap_or("");
+        let Some(comment) = comment_start(line) else { return end };
+        end = body.get(..line_start + comment).unwrap_or("").trim_end().len();
+    }
+}
+
+/// Where a comment starts in one line, if it has one outside a string.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if in_string => {
+                chars.next();
+            }
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            '/' if !in_string && chars.peek().is_some_and(|(_, n)| *n == '/') => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `file = { SOI ~ header ~ item* ~ EOI }`
