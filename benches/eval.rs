@@ -3,7 +3,7 @@
 //! Run with `cargo bench --bench eval`. Sizes: the shipped sample (~100 people) and a
 //! generated 100k-person cycle. Load (parse + check) is timed apart from evaluation.
 
-#![expect(missing_docs, reason = "criterion's macros generate undocumented items")]
+#![expect(clippy::expect_used, reason = "a benchmark stops on bad setup")]
 
 use std::hint::black_box;
 
@@ -16,11 +16,13 @@ const RULES: &str = include_str!("../rules/vksnd_tinh.rules");
 
 fn load(people: Option<u32>) -> (thidua::program::Program, thidua::model::Dataset) {
     let mut sources = SourceMap::new();
-    let checked = thidua::check::check_source("vksnd_tinh.rules", RULES, &mut sources).expect("shipped rules check");
+    let checked = thidua::check::check_source("vksnd_tinh.rules", RULES, &mut sources)
+        .expect("shipped rules check");
     let cfg = people.map_or_else(GenConfig::sample, GenConfig::with_people);
     let files = generate(&cfg);
     let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-    let data = thidua::data::load_csv_str(&checked.program.schema, &refs, &mut sources).expect("generated data loads");
+    let data = thidua::data::load_csv_str(&checked.program.schema, &refs, &mut sources)
+        .expect("generated data loads");
     (checked.program, data)
 }
 
@@ -28,7 +30,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check shipped rule set", |b| {
         b.iter(|| {
             let mut sources = SourceMap::new();
-            black_box(thidua::check::check_source("r.rules", black_box(RULES), &mut sources).is_ok())
+            black_box(
+                thidua::check::check_source("r.rules", black_box(RULES), &mut sources).is_ok(),
+            )
         });
     });
     for (label, people) in [("sample", None), ("100k", Some(100_000))] {
@@ -39,10 +43,14 @@ fn bench(c: &mut Criterion) {
             group.sample_size(10);
         }
         group.bench_function("untraced", |b| {
-            b.iter(|| black_box(evaluate(&program, &data, cycle, TraceMode::Off).expect("evaluates")));
+            b.iter(|| {
+                black_box(evaluate(&program, &data, cycle, TraceMode::Off).expect("evaluates"))
+            });
         });
         group.bench_function("traced (every decision)", |b| {
-            b.iter(|| black_box(evaluate(&program, &data, cycle, TraceMode::All).expect("evaluates")));
+            b.iter(|| {
+                black_box(evaluate(&program, &data, cycle, TraceMode::All).expect("evaluates"))
+            });
         });
         group.finish();
     }

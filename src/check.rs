@@ -44,7 +44,7 @@ pub fn check_source(
 
 /// Parse and check text already in a source map.
 pub fn check_text(text: &str, file: FileId) -> Result<Checked, Vec<Diagnostic>> {
-    let ast = crate::syntax::parse_rules(text, file).map_err(|d| vec![d])?;
+    let ast = crate::syntax::parse_rules(text, file).map_err(|d| vec![*d])?;
     check(&ast)
 }
 
@@ -449,7 +449,7 @@ impl<'a> Checker<'a> {
             index += 1;
             let Some(kind) = self.schema.kind(&s.kind.name) else { continue };
             if let Some(&first) = self.scoring_of.get(&kind) {
-                let first_span = self.scoring_span(first).unwrap_or(s.span);
+                let first_span = self.scoring_span(first).unwrap_or(s.name.span);
                 self.diags.push(
                     Diagnostic::error(
                         "check::duplicate",
@@ -485,11 +485,12 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The name of the `idx`-th scoring table, to point at.
     fn scoring_span(&self, idx: usize) -> Option<Span> {
         self.file
             .items
             .iter()
-            .filter_map(|i| if let Item::Scoring(s) = i { Some(s.span) } else { None })
+            .filter_map(|i| if let Item::Scoring(s) = i { Some(s.name.span) } else { None })
             .nth(idx)
     }
 
@@ -637,6 +638,7 @@ impl<'a> Checker<'a> {
                                 e.span,
                                 format!("`{n}` is not a variant of `{en}`"),
                             )
+                            .with_label("unknown variant")
                             .with_help(help),
                         );
                         return None;
@@ -759,19 +761,31 @@ impl<'a> Checker<'a> {
             }
         }
         if let Some(c) = cycle {
-            for p in &self.params {
+            for decl in &self.file.items {
+                let Item::Param(decl) = decl else { continue };
+                let param = self
+                    .param_ids
+                    .get(&decl.name.name)
+                    .and_then(|id| self.params.get(id.0 as usize));
+                // (A duplicate declaration is reported elsewhere; check the one in use.)
+                let Some(p) = param.filter(|p| p.span == decl.span) else { continue };
                 if p.at(c.end).is_none() && !p.values.is_empty() {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "check::param_missing_value",
-                            p.span,
-                            format!(
-                                "`{}` has no value on {}, the end of cycle {}",
-                                p.name, c.end, c.year
-                            ),
-                        )
-                        .with_help("add a dated value that covers the cycle's end date"),
-                    );
+                    let mut d = Diagnostic::error(
+                        "check::param_missing_value",
+                        decl.name.span,
+                        format!(
+                            "`{}` has no value on {}, the end of cycle {}",
+                            p.name, c.end, c.year
+                        ),
+                    )
+                    .with_label("no value at the end of the cycle")
+                    .with_help("add a dated value that covers the cycle's end date");
+                    if let Some(to) =
+                        decl.values.iter().filter_map(|v| v.to).max_by_key(|t| t.value)
+                    {
+                        d = d.with_related(to.span, format!("the last value ends on {}", to.value));
+                    }
+                    self.diags.push(d);
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! The evaluator: scores, grades, ranks, marks and award decisions for one cycle.
 //!
 //! It runs a checked [`Program`] over a [`Dataset`] in the program's dependency order. Each
-//! step fills one slice of [`State`]; later steps read it by index. Decisions are the same
+//! step fills one slice of the evaluation state; later steps read it by index. Decisions are the same
 //! whether traced or not; a trace only adds what each requirement read.
 
 use chrono::NaiveDate;
@@ -621,7 +621,7 @@ impl Engine<'_> {
         let kind = award.kind;
         let n = outcome.len();
         // Group → (eligible rows with keys, headcount, holders).
-        let mut groups: std::collections::BTreeMap<u32, (Vec<(u32, Vec<Value>)>, u64, u64)> =
+        let mut groups: std::collections::BTreeMap<u32, QuotaGroup> =
             std::collections::BTreeMap::new();
         for row in 0..n {
             let r = u32::try_from(row).unwrap_or(u32::MAX);
@@ -640,7 +640,7 @@ impl Engine<'_> {
                 entry.0.push((r, self.key_values(&q.by, kind, r)?));
             }
         }
-        for (g, (mut rows, headcount, holders)) in groups {
+        for (g, QuotaGroup(mut rows, headcount, holders)) in groups {
             let (limit, denominator) = match q.amount {
                 QuotaAmount::Count(c) => (c, None),
                 QuotaAmount::Share { share, of, round_up } => {
@@ -681,6 +681,11 @@ impl Engine<'_> {
         Ok(())
     }
 }
+
+/// One quota group: eligible rows with their ordering keys, headcount, holders of the
+/// denominator award.
+#[derive(Default)]
+struct QuotaGroup(Vec<(u32, Vec<Value>)>, u64, u64);
 
 /// The parameter value in force on a date, with its index, for explanations.
 pub fn param_at(p: &Param, date: NaiveDate) -> Option<(usize, &ParamValue)> {

@@ -2,12 +2,12 @@
 
 pub mod ast;
 pub mod check;
+pub mod data;
 pub mod diag;
 pub mod eval;
+pub mod explain;
 pub mod model;
 pub mod program;
-pub mod syntax;
-pub mod data;
-pub mod sample;
-pub mod explain;
 pub mod report;
+pub mod sample;
+pub mod syntax;

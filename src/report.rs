@@ -34,7 +34,7 @@ pub fn money(d: Decimal) -> String {
     let s = d.abs().trunc().to_string();
     let mut grouped = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(ch);

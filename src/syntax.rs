@@ -1,4 +1,4 @@
-//! Parsing `.rules` text into the [`ast`](crate::ast): pest grammar plus lowering.
+//! Parsing `.rules` text into the [`ast`]: pest grammar plus lowering.
 //!
 //! The parser fails fast: the first syntax error becomes one [`Diagnostic`] at the exact
 //! position pest reports, with the expected tokens named for people, not grammar rules.
@@ -20,7 +20,7 @@ mod grammar {
 pub(crate) use grammar::{Rule, RulesParser};
 
 /// Parse a rule file's text. `file` is the id under which the text sits in the source map.
-pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Diagnostic> {
+pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Box<Diagnostic>> {
     // Error detail (the punctuation expected) costs time on every parse, so we ask for it
     // only when re-parsing text already known to be bad.
     pest::set_error_detail(false);
@@ -31,16 +31,106 @@ pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Diagnostic> {
             let detailed = RulesParser::parse(Rule::file, text);
             pest::set_error_detail(false);
             return Err(match detailed {
-                Err(e) => pest_error(&e, text, file),
+                Err(e) => Box::new(pest_error(&e, text, file)),
                 Ok(_) => internal_parse_flake(file),
             });
         }
     };
     let root = pairs.next().ok_or_else(|| lower::internal(Span::new(file, 0, 0), "empty parse"))?;
+    check_nesting(&root, text, file)?;
     lower::file(root, file)
 }
 
-fn internal_parse_flake(file: FileId) -> Diagnostic {
+/// How deeply brackets, operators and criteria groups may nest.
+///
+/// Lowering, checking and evaluation recurse over expressions and groups; a few thousand
+/// levels exhaust the stack (an abort, not an error). Real rules nest a dozen levels at most.
+const MAX_NESTING: usize = 256;
+
+/// Refuse text nested deeper than [`MAX_NESTING`], before anything recurses over it.
+///
+/// Each open expression or group counts one level, and each operator inside it one more:
+/// `not not x` and `a and b and c` nest as deeply as brackets once lowered. The walk over
+/// the token stream is iterative, so it cannot overflow itself.
+fn check_nesting(
+    root: &pest::iterators::Pair<'_, Rule>,
+    text: &str,
+    file: FileId,
+) -> Result<(), Box<Diagnostic>> {
+    use pest::Token;
+    let mut open: Vec<usize> = Vec::new();
+    let mut depth = 0usize;
+    for token in root.clone().tokens() {
+        let grows = match token {
+            Token::Start { rule: Rule::expr | Rule::group, pos } => {
+                open.push(1);
+                Some(pos.pos())
+            }
+            Token::Start { rule, pos } if is_operator(rule) => match open.last_mut() {
+                Some(cost) => {
+                    *cost += 1;
+                    Some(pos.pos())
+                }
+                None => None,
+            },
+            Token::End { rule: Rule::expr | Rule::group, .. } => {
+                depth = depth.saturating_sub(open.pop().unwrap_or(0));
+                None
+            }
+            _ => None,
+        };
+        if let Some(at) = grows {
+            depth += 1;
+            if depth > MAX_NESTING {
+                let end = match text.get(at..).and_then(first_token) {
+                    Some(t)
+                        if t != "end of line"
+                            && text.get(at..).is_some_and(|r| r.starts_with(t)) =>
+                    {
+                        at + t.len()
+                    }
+                    _ => next_char_end(text, at),
+                };
+                return Err(Box::new(too_deep(Span::new(file, at, end))));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::op_not
+            | Rule::op_neg
+            | Rule::op_or
+            | Rule::op_and
+            | Rule::op_eq
+            | Rule::op_ne
+            | Rule::op_le
+            | Rule::op_ge
+            | Rule::op_lt
+            | Rule::op_gt
+            | Rule::op_add
+            | Rule::op_sub
+            | Rule::op_mul
+            | Rule::op_div
+    )
+}
+
+fn too_deep(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "parse::too_deep",
+        span,
+        format!(
+            "this nests too deeply: more than {MAX_NESTING} levels of brackets, operators or groups"
+        ),
+    )
+    .with_label("too deep from here on")
+    .with_help("split it up, e.g. name parts of a condition as marks")
+}
+
+fn internal_parse_flake(file: FileId) -> Box<Diagnostic> {
     lower::internal(Span::new(file, 0, 0), "the text parsed on the second attempt only")
 }
 
@@ -69,12 +159,18 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnos
     }
     let span = Span::new(file, start, end);
     let found = found.unwrap_or_default();
-    if found == "\"" && text.get(start..).and_then(|r| r.lines().next()).is_some_and(|l| l.matches('"').count() == 1) {
+    if found == "\""
+        && text
+            .get(start..)
+            .and_then(|r| r.lines().next())
+            .is_some_and(|l| l.matches('"').count() == 1)
+    {
         return Diagnostic::error("parse::syntax", span, "this string is not closed")
             .with_label("the string starts here")
             .with_help("close it with `\"` before the end of the line; strings do not span lines");
     }
-    let found_text = if found == "end of line" { String::from(found) } else { format!("`{found}`") };
+    let found_text =
+        if found == "end of line" { String::from(found) } else { format!("`{found}`") };
     match &e.variant {
         ErrorVariant::ParsingError { positives, negatives } => {
             let names = expected_names(e, positives);
@@ -98,6 +194,8 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnos
             }
             d
         }
+        // pest's own guard against deep recursion, for nesting beyond what it can parse.
+        ErrorVariant::CustomError { message } if message.contains("stack limit") => too_deep(span),
         ErrorVariant::CustomError { message } => {
             Diagnostic::error("parse::syntax", span, message.clone())
         }

@@ -52,9 +52,14 @@ fn check_accepts_the_shipped_rule_set() {
 fn check_rejects_a_bad_file_with_located_diagnostics() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.rules");
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/vksnd_tinh.rules"))
-        .unwrap()
-        .replace("xep_loai >= HTT\n  require \"Đủ thời gian", "xep_loia >= HTT\n  require \"Đủ thời gian");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/vksnd_tinh.rules"),
+    )
+    .unwrap()
+    .replace(
+        "xep_loai >= HTT\n  require \"Đủ thời gian",
+        "xep_loia >= HTT\n  require \"Đủ thời gian",
+    );
     std::fs::write(&path, text).unwrap();
     let o = thidua(&["check", "--error-format", "plain", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3));
@@ -187,6 +192,7 @@ fn generate_writes_a_cycle_that_evaluates() {
     let out = dir.path().to_str().unwrap();
     let o = thidua(&["generate", "--out", out, "--people", "500", "--seed", "7"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = thidua(&["eval", "--rules", "rules/vksnd_tinh.rules", "--data", out, "--format", "json"]);
+    let o =
+        thidua(&["eval", "--rules", "rules/vksnd_tinh.rules", "--data", out, "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

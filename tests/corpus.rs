@@ -6,7 +6,8 @@
 //!
 //! - `// expect: CODE` — some diagnostic has this code;
 //! - `// expect: CODE at TEXT` — and that diagnostic underlines exactly `TEXT`;
-//! - `// help: TEXT` — some diagnostic's help contains `TEXT`.
+//! - `// help: TEXT` — some diagnostic's help contains `TEXT`;
+//! - `// errors: N` — exactly `N` errors, to show that one mistake does not cascade.
 //!
 //! `tests/cases/good/*.rules` and `rules/vksnd_tinh.rules` must check without errors; their
 //! warnings (usually none) and a summary of the compiled program are snapshotted.
@@ -52,6 +53,8 @@ enum Directive {
     Expect { code: String, at: Option<String> },
     /// `// help: TEXT`.
     Help(String),
+    /// `// errors: N`.
+    Errors(usize),
 }
 
 /// The directives in the comment lines at the top of a file.
@@ -68,6 +71,9 @@ fn directives(text: &str) -> Vec<Directive> {
             out.push(Directive::Expect { code: code.to_string(), at });
         } else if let Some(rest) = line.strip_prefix("help:") {
             out.push(Directive::Help(rest.trim().to_string()));
+        } else if let Some(rest) = line.strip_prefix("errors:") {
+            let n = rest.trim().parse().unwrap_or_else(|_| panic!("bad directive `{line}`"));
+            out.push(Directive::Errors(n));
         }
     }
     out
@@ -92,7 +98,8 @@ fn assert_directives(name: &str, text: &str, diags: &[Diagnostic], sources: &Sou
         match dir {
             Directive::Expect { code, at } => {
                 let found = diags.iter().any(|d| {
-                    d.code == code.as_str() && at.as_ref().is_none_or(|t| sources.slice(d.span) == t)
+                    d.code == code.as_str()
+                        && at.as_ref().is_none_or(|t| sources.slice(d.span) == t)
                 });
                 assert!(
                     found,
@@ -102,8 +109,13 @@ fn assert_directives(name: &str, text: &str, diags: &[Diagnostic], sources: &Sou
                 );
             }
             Directive::Help(h) => {
-                let found = diags.iter().any(|d| d.help.as_deref().is_some_and(|x| x.contains(h.as_str())));
+                let found =
+                    diags.iter().any(|d| d.help.as_deref().is_some_and(|x| x.contains(h.as_str())));
                 assert!(found, "{name}: no diagnostic has help containing `{h}`");
+            }
+            Directive::Errors(n) => {
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                assert_eq!(errors, *n, "{name}: error count among:\n{}", describe(diags, sources));
             }
         }
     }
@@ -116,10 +128,16 @@ fn check_cases() {
         insta::glob!("cases/check/*.rules", |path| {
             let (text, sources, result) = check_file(path);
             let name = repo_relative(path);
-            assert!(text.starts_with("// "), "{name}: start with a `// ` comment saying what it shows");
+            assert!(
+                text.starts_with("// "),
+                "{name}: start with a `// ` comment saying what it shows"
+            );
             let diags = match result {
                 Ok(checked) => {
-                    assert!(!checked.warnings.is_empty(), "{name}: checks clean, but should fail or warn");
+                    assert!(
+                        !checked.warnings.is_empty(),
+                        "{name}: checks clean, but should fail or warn"
+                    );
                     checked.warnings
                 }
                 Err(diags) => diags,
@@ -158,21 +176,24 @@ fn step_name(p: &Program, step: Step) -> String {
 /// A short, stable description of a compiled program.
 fn summary(checked: &Checked, sources: &SourceMap) -> String {
     let p = &checked.program;
-    let names = |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(", ");
+    let list = |what: &str, names: Vec<&str>| -> String {
+        if names.is_empty() {
+            format!("{what}: 0\n")
+        } else {
+            format!("{what}: {} ({})\n", names.len(), names.join(", "))
+        }
+    };
     let mut s = String::new();
     writeln!(s, "ruleset: {} \"{}\"", p.name, p.label).unwrap();
     if let Some(c) = p.cycle {
         writeln!(s, "cycle: {} ({} to {})", c.year, c.start, c.end).unwrap();
     }
-    let kinds = names(&mut p.schema.kinds.iter().map(|k| k.name.as_str()));
-    writeln!(s, "kinds: {} ({kinds})", p.schema.kinds.len()).unwrap();
-    writeln!(s, "params: {} ({})", p.params.len(), names(&mut p.params.iter().map(|x| x.name.as_str())))
-        .unwrap();
-    let scorings = names(&mut p.scorings.iter().map(|x| x.name.as_str()));
-    writeln!(s, "scorings: {} ({scorings})", p.scorings.len()).unwrap();
-    writeln!(s, "marks: {}", p.marks.len()).unwrap();
-    writeln!(s, "awards: {} ({})", p.awards.len(), names(&mut p.awards.iter().map(|x| x.name.as_str())))
-        .unwrap();
+    s += &list("kinds", p.schema.kinds.iter().map(|k| k.name.as_str()).collect());
+    s += &list("params", p.params.iter().map(|x| x.name.as_str()).collect());
+    s += &list("scorings", p.scorings.iter().map(|x| x.name.as_str()).collect());
+    let fact = |m: &thidua::program::Mark| p.schema.facts[m.fact.0 as usize].name.as_str();
+    s += &list("marks", p.marks.iter().map(fact).collect());
+    s += &list("awards", p.awards.iter().map(|x| x.name.as_str()).collect());
     writeln!(s, "order:").unwrap();
     for step in &p.order {
         writeln!(s, "  - {}", step_name(p, *step)).unwrap();
@@ -186,16 +207,21 @@ fn summary(checked: &Checked, sources: &SourceMap) -> String {
     s
 }
 
-fn assert_good(path: &Path) {
+/// Assert that a rule file checks without errors, snapshot its summary, and return it.
+fn assert_good(path: &Path) -> Checked {
     let (_, sources, result) = check_file(path);
     let checked = result.unwrap_or_else(|diags| {
         panic!("{} should check:\n{}", path.display(), render(&diags, &sources, Format::Plain))
     });
     assert_eq!(checked.program.order.len(), {
         let p = &checked.program;
-        p.scorings.len() + p.scorings.iter().filter(|s| s.rank.is_some()).count() + p.marks.len() + p.awards.len()
+        p.scorings.len()
+            + p.scorings.iter().filter(|s| s.rank.is_some()).count()
+            + p.marks.len()
+            + p.awards.len()
     });
     insta::assert_snapshot!("good", summary(&checked, &sources));
+    checked
 }
 
 /// Each good rule file checks without errors.
@@ -215,9 +241,10 @@ fn good_cases() {
 fn shipped_sample_checks() {
     settings().bind(|| {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/vksnd_tinh.rules");
-        insta::with_settings!({ snapshot_suffix => "vksnd_tinh.rules" }, {
-            assert_good(&path);
+        let checked = insta::with_settings!({ snapshot_suffix => "vksnd_tinh.rules" }, {
+            assert_good(&path)
         });
+        assert!(checked.warnings.is_empty(), "the sample should check without warnings");
     });
 }
 
@@ -226,12 +253,28 @@ fn shipped_sample_checks() {
 fn unknown_names_suggest_the_closest() {
     let cases = [
         ("unknown_name_suggests_closest.rules", "check::unknown_name", "did you mean `xep_loai`?"),
-        ("unknown_variant_suggests_closest.rules", "check::unknown_variant", "did you mean `HTXS`?"),
+        (
+            "unknown_variant_suggests_closest.rules",
+            "check::unknown_variant",
+            "did you mean `HTXS`?",
+        ),
         ("unknown_type_suggests_closest.rules", "check::unknown_type", "did you mean `integer`?"),
         ("unknown_kind_suggests_closest.rules", "check::unknown_kind", "did you mean `can_bo`?"),
-        ("unknown_award_suggests_closest.rules", "check::unknown_award", "did you mean `lao_dong_tien_tien`?"),
-        ("unknown_function_suggests_closest.rules", "check::unknown_function", "did you mean `months_between`?"),
-        ("unknown_denominator_suggests_closest.rules", "check::unknown_denominator", "did you mean `ldtt`?"),
+        (
+            "unknown_award_suggests_closest.rules",
+            "check::unknown_award",
+            "did you mean `lao_dong_tien_tien`?",
+        ),
+        (
+            "unknown_function_suggests_closest.rules",
+            "check::unknown_function",
+            "did you mean `months_between`?",
+        ),
+        (
+            "unknown_denominator_suggests_closest.rules",
+            "check::unknown_denominator",
+            "did you mean `ldtt`?",
+        ),
     ];
     for (file, code, help) in cases {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/check").join(file);
@@ -240,16 +283,22 @@ fn unknown_names_suggest_the_closest() {
         let d = diags.iter().find(|d| d.code == code).unwrap_or_else(|| {
             panic!("{file}: no `{code}` among:\n{}", describe(&diags, &sources))
         });
-        assert_eq!(d.help.as_deref().map(|h| h.starts_with(help)), Some(true), "{file}: help is {:?}", d.help);
+        assert_eq!(
+            d.help.as_deref().map(|h| h.starts_with(help)),
+            Some(true),
+            "{file}: help is {:?}",
+            d.help
+        );
     }
 }
 
 /// The checker reports every independent mistake in one run, sorted by position.
 #[test]
 fn checker_collects_all_errors() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/check/many_errors_at_once.rules");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/check/many_errors_at_once.rules");
     let (_, _, result) = check_file(&path);
-    let diags = result.err().expect("many_errors_at_once.rules should fail");
+    let Err(diags) = result else { panic!("many_errors_at_once.rules should fail") };
     let errors = diags.iter().filter(|d| d.is_error()).count();
     assert!(errors >= 10, "only {errors} errors");
     let mut codes: Vec<&str> = diags.iter().map(|d| d.code).collect();

@@ -22,8 +22,14 @@ fn sample() -> Sample {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut sources = SourceMap::new();
     let text = std::fs::read_to_string(format!("{root}/rules/vksnd_tinh.rules")).unwrap();
-    let program = thidua::check::check_source("vksnd_tinh.rules", &text, &mut sources).unwrap().program;
-    let data = thidua::data::load_dir(&program.schema, format!("{root}/rules/sample").as_ref(), &mut sources).unwrap();
+    let program =
+        thidua::check::check_source("vksnd_tinh.rules", &text, &mut sources).unwrap().program;
+    let data = thidua::data::load_dir(
+        &program.schema,
+        format!("{root}/rules/sample").as_ref(),
+        &mut sources,
+    )
+    .unwrap();
     let cycle = resolve_cycle(&program, None).unwrap();
     let eval = evaluate(&program, &data, cycle, TraceMode::Off).unwrap();
     Sample { program, data, eval }
@@ -42,7 +48,16 @@ impl Sample {
 
     fn variant(&self, kind: &str, field: &str, name: &str) -> Value {
         let k = self.kind(kind);
-        let ty = self.program.schema.kind_def(k).unwrap().fields.iter().find(|f| f.name == field).unwrap().ty;
+        let ty = self
+            .program
+            .schema
+            .kind_def(k)
+            .unwrap()
+            .fields
+            .iter()
+            .find(|f| f.name == field)
+            .unwrap()
+            .ty;
         let thidua::model::Type::Enum(e) = ty else { panic!("{field} is not an enum") };
         Value::Enum(self.program.schema.enum_def(e).unwrap().variant(name).unwrap())
     }
@@ -53,7 +68,12 @@ impl Sample {
     }
 
     fn eligible(&self, award: &str) -> Vec<usize> {
-        self.outcomes(award).iter().enumerate().filter(|(_, o)| o.eligible()).map(|(i, _)| i).collect()
+        self.outcomes(award)
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.eligible())
+            .map(|(i, _)| i)
+            .collect()
     }
 
     fn history(&self, award: &str, row: usize, cycle: i32) -> bool {
@@ -90,7 +110,10 @@ fn lao_dong_tien_tien_follows_dieu_24_and_tt_02_2024() {
             && s.field("can_bo", row, "dang_xem_xet") == Value::Bool(false);
         assert_eq!(s.outcomes("lao_dong_tien_tien")[row].eligible(), expected, "person row {row}");
     }
-    assert!(s.outcomes("lao_dong_tien_tien").contains(&Outcome::Disqualified), "the sample exercises disqualifiers");
+    assert!(
+        s.outcomes("lao_dong_tien_tien").contains(&Outcome::Disqualified),
+        "the sample exercises disqualifiers"
+    );
 }
 
 #[test]
@@ -120,7 +143,10 @@ fn chien_si_thi_dua_nganh_needs_three_consecutive_cstdcs() {
     let nganh = s.eligible("cstd_nganh");
     assert!(!nganh.is_empty(), "the sample has people completing a 3-year chain");
     for r in nganh {
-        assert!(cstdcs.contains(&r) && s.history("cstdcs", r, 2024) && s.history("cstdcs", r, 2023), "row {r}");
+        assert!(
+            cstdcs.contains(&r) && s.history("cstdcs", r, 2024) && s.history("cstdcs", r, 2023),
+            "row {r}"
+        );
     }
 }
 
@@ -148,8 +174,12 @@ fn an_excellent_collective_meets_dieu_27_over_its_members() {
     let cstdcs = s.eligible("cstdcs");
     let people = s.data.table(s.kind("can_bo")).unwrap().len();
     for unit in s.eligible("tap_the_ldxs") {
-        let members: Vec<usize> = (0..people).filter(|p| s.parent("can_bo", *p) as usize == unit).collect();
-        assert!(members.iter().all(|p| s.field("can_bo", *p, "xep_loai") >= ht), "100% completed duties");
+        let members: Vec<usize> =
+            (0..people).filter(|p| s.parent("can_bo", *p) as usize == unit).collect();
+        assert!(
+            members.iter().all(|p| s.field("can_bo", *p, "xep_loai") >= ht),
+            "100% completed duties"
+        );
         assert!(members.iter().any(|p| cstdcs.contains(p)), "at least one CSTĐCS");
         let share = members.iter().filter(|p| ldtt.contains(p)).count() * 100 / members.len();
         assert!(share >= 70, "≥70% LĐTT, found {share}%");

@@ -12,6 +12,14 @@
 //!
 //! See `tests/README.md` for how to run, filter and re-bless snapshots.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails by panicking; helpers outside #[test] functions are test code too"
+)]
+
 mod cli;
 mod corpus;
 mod domain;

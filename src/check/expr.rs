@@ -356,7 +356,7 @@ impl Checker<'_> {
         !is_field && !self.param_ids.contains_key(n) && !BUILTINS.contains(&n.as_str())
     }
 
-    /// Whether a bare name is a variant of some enumeration.
+    /// Whether a bare name is a variant of some enumeration (grades included).
     fn is_some_variant(&self, e: &Expr) -> bool {
         let ExprKind::Name(n) = &e.kind else { return false };
         self.schema.enums.iter().any(|en| en.variant(n).is_some())
@@ -371,21 +371,23 @@ impl Checker<'_> {
         kind: KindId,
         deps: &mut Vec<Dep>,
     ) -> Typed {
-        let ((ac, at), (bc, bt)) = if self.is_free_name(a, kind) && !self.is_free_name(b, kind) {
-            let rb = self.check_expr(b, kind, None, deps);
-            let ra = self.check_expr(a, kind, rb.1, deps);
-            (ra, rb)
+        // A bare name is resolved against the other side's type (`xep_loai >= HTT`), so the
+        // other side is checked first; of two bare names, the one that is no variant.
+        let swap = self.is_free_name(a, kind)
+            && (!self.is_free_name(b, kind)
+                || (self.is_some_variant(a) && !self.is_some_variant(b)));
+        let (first, second) = if swap { (b, a) } else { (a, b) };
+        let r1 = self.check_expr(first, kind, None, deps);
+        // After an error on one side of a comparison, a bare name on the other (a variant or
+        // grade) cannot be resolved; reporting it too would only repeat the first error.
+        let comparison =
+            matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
+        let r2 = if comparison && r1.1.is_none() && self.is_free_name(second, kind) {
+            poison()
         } else {
-            let ra = self.check_expr(a, kind, None, deps);
-            // After an error on the left, a bare variant on the right cannot be resolved;
-            // reporting it too would only repeat the first error.
-            let rb = if ra.1.is_none() && self.is_free_name(b, kind) && self.is_some_variant(b) {
-                poison()
-            } else {
-                self.check_expr(b, kind, ra.1, deps)
-            };
-            (ra, rb)
+            self.check_expr(second, kind, r1.1, deps)
         };
+        let ((ac, at), (bc, bt)) = if swap { (r2, r1) } else { (r1, r2) };
         let node = CExpr::Binary(op, Box::new(ac), Box::new(bc), e.span);
         let (Some(at), Some(bt)) = (at, bt) else { return (node, None) };
         let mismatch = |cx: &mut Checker<'_>, need: &str| {

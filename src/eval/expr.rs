@@ -206,7 +206,7 @@ impl Engine<'_> {
             match (fun, arg) {
                 (AggFn::Sum, Some(a)) => match self.eval(a, child, m, &mut none)? {
                     Value::Num(d) => {
-                        sum = sum.checked_add(d).ok_or_else(|| overflow(self.program.span))?
+                        sum = sum.checked_add(d).ok_or_else(|| overflow(self.program.span))?;
                     }
                     _ => return Err(type_error(self.program.span, "sum of a non-number")),
                 },

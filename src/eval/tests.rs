@@ -105,7 +105,8 @@ fn fixture() -> Fixture {
 
 fn fixture_with(rules: &str, cb: &str) -> Fixture {
     let mut sources = SourceMap::new();
-    let checked = crate::check::check_source("t.rules", rules, &mut sources).unwrap_or_else(|d| panic!("{d:#?}"));
+    let checked = crate::check::check_source("t.rules", rules, &mut sources)
+        .unwrap_or_else(|d| panic!("{d:#?}"));
     let files = [("cum.csv", CUM), ("dv.csv", DV), ("cb.csv", cb), ("history.csv", HISTORY)];
     let data = crate::data::load_csv_str(&checked.program.schema, &files, &mut sources)
         .unwrap_or_else(|e| panic!("{e:?}"));
@@ -251,7 +252,12 @@ fn a_trace_records_what_each_requirement_read() {
     let t = e.awards[0].traces[4].as_ref().unwrap();
     assert!(t.requires[0].holds);
     assert!(!t.requires[1].holds, "p5 joined in September");
-    assert!(t.requires[1].reads.iter().any(|r| matches!(r, trace::Read::Field { value: Value::Date(_), .. })));
+    assert!(
+        t.requires[1]
+            .reads
+            .iter()
+            .any(|r| matches!(r, trace::Read::Field { value: Value::Date(_), .. }))
+    );
     assert!(e.awards[0].traces[0].is_none(), "only the asked-for entity is traced");
 }
 
@@ -270,4 +276,70 @@ fn evaluation_is_deterministic() {
     let a = crate::report::json(&f.program, &f.data, &run(&f, TraceMode::Off));
     let b = crate::report::json(&f.program, &f.data, &run(&f, TraceMode::All));
     assert_eq!(a, b);
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::*;
+    use crate::diag::SourceMap;
+    use crate::sample::{GenConfig, generate};
+
+    const SHIPPED: &str = include_str!("../../rules/vksnd_tinh.rules");
+
+    fn cycle_data(seed: u64, clusters: u32, units: u32, people: u32) -> (Program, Dataset) {
+        let mut sources = SourceMap::new();
+        let program = crate::check::check_source("r.rules", SHIPPED, &mut sources).unwrap().program;
+        let cfg = GenConfig {
+            seed,
+            clusters,
+            units_per_cluster: units,
+            people_per_unit: people,
+            ..GenConfig::sample()
+        };
+        let files = generate(&cfg);
+        let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        let data = crate::data::load_csv_str(&program.schema, &refs, &mut sources).unwrap();
+        (program, data)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Law: a traced run decides exactly as an untraced one, on any generated cycle.
+        #[test]
+        fn traced_equals_untraced(seed in any::<u64>(), clusters in 1u32..4, units in 1u32..6, people in 0u32..14) {
+            let (program, data) = cycle_data(seed, clusters, units, people);
+            let cycle = resolve_cycle(&program, None).unwrap();
+            let plain = evaluate(&program, &data, cycle, TraceMode::Off).unwrap();
+            let traced = evaluate(&program, &data, cycle, TraceMode::All).unwrap();
+            for (a, b) in plain.awards.iter().zip(&traced.awards) {
+                prop_assert_eq!(&a.outcome, &b.outcome);
+                prop_assert_eq!(&a.reward, &b.reward);
+            }
+            prop_assert_eq!(&plain.ranks, &traced.ranks);
+            prop_assert_eq!(&plain.marks, &traced.marks);
+            // And a traced decision agrees with its own trace.
+            for (award, res) in program.awards.iter().zip(&traced.awards) {
+                for (o, t) in res.outcome.iter().zip(&res.traces) {
+                    let t = t.as_ref().unwrap();
+                    let disq = t.disqualifiers.iter().any(|c| c.holds);
+                    let req = t.requires.iter().all(|c| c.holds);
+                    let expected = if disq { Outcome::Disqualified } else if !req { Outcome::NotEligible } else { *o };
+                    prop_assert_eq!(*o, expected, "award {}", award.name);
+                    prop_assert_eq!(t.quota.is_some(), award.quota.is_some() && !disq && req);
+                }
+            }
+        }
+
+        /// Law: evaluating twice gives byte-identical JSON.
+        #[test]
+        fn evaluation_is_reproducible(seed in any::<u64>()) {
+            let (program, data) = cycle_data(seed, 2, 3, 6);
+            let cycle = resolve_cycle(&program, None).unwrap();
+            let a = crate::report::json(&program, &data, &evaluate(&program, &data, cycle, TraceMode::Off).unwrap());
+            let b = crate::report::json(&program, &data, &evaluate(&program, &data, cycle, TraceMode::Off).unwrap());
+            prop_assert_eq!(a, b);
+        }
+    }
 }

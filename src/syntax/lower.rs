@@ -16,16 +16,19 @@ use super::Rule;
 use crate::ast::*;
 use crate::diag::{Diagnostic, FileId, Span};
 
-type Result<T> = std::result::Result<T, Diagnostic>;
+/// Errors are boxed: they are rare, and a small `Result` keeps every successful step cheap.
+type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 /// An internal error: the grammar and the lowering disagree.
-pub(super) fn internal(span: Span, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        "parse::internal",
-        span,
-        format!("internal error while reading the rule file: {what}"),
+pub(super) fn internal(span: Span, what: &str) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            "parse::internal",
+            span,
+            format!("internal error while reading the rule file: {what}"),
+        )
+        .with_help("this is a bug in thidua; please report it with the rule file"),
     )
-    .with_help("this is a bug in thidua; please report it with the rule file")
 }
 
 /// Walks the children of one pair.
@@ -713,8 +716,10 @@ fn held(p: Pair<'_, Rule>, f: FileId) -> Result<Expr> {
 
 fn small_int(p: &Pair<'_, Rule>, f: FileId) -> Result<u32> {
     p.as_str().parse::<u32>().ok().filter(|n| *n <= 1000).ok_or_else(|| {
-        Diagnostic::error("parse::bad_number", span_of(p, f), "number of cycles is too large")
-            .with_help("history windows are counted in cycles (years); use at most 1000")
+        Box::new(
+            Diagnostic::error("parse::bad_number", span_of(p, f), "number of cycles is too large")
+                .with_help("history windows are counted in cycles (years); use at most 1000"),
+        )
     })
 }
 
@@ -766,12 +771,14 @@ fn string(p: Pair<'_, Rule>, f: FileId) -> Result<Str> {
 fn parse_decimal(text: &str, span: Span) -> Result<Decimal> {
     let clean: String = text.chars().filter(|c| *c != '_').collect();
     clean.parse::<Decimal>().map_err(|_| {
-        Diagnostic::error(
-            "parse::bad_number",
-            span,
-            format!("`{text}` is not a number thidua can represent"),
+        Box::new(
+            Diagnostic::error(
+                "parse::bad_number",
+                span,
+                format!("`{text}` is not a number thidua can represent"),
+            )
+            .with_help("numbers have at most 28 significant digits"),
         )
-        .with_help("numbers have at most 28 significant digits")
     })
 }
 
