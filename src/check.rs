@@ -445,9 +445,11 @@ impl<'a> Checker<'a> {
         let mut index = 0usize;
         for item in &self.file.items {
             let Item::Scoring(s) = item else { continue };
+            // INVARIANT: `idx` counts only tables whose kind resolves, exactly as `run` counts
+            // the tables it compiles, so both agree on every table's index.
+            let Some(kind) = self.schema.kind(&s.kind.name) else { continue };
             let idx = index;
             index += 1;
-            let Some(kind) = self.schema.kind(&s.kind.name) else { continue };
             if let Some(&first) = self.scoring_of.get(&kind) {
                 let first_span = self.scoring_span(first).unwrap_or(s.name.span);
                 self.diags.push(
@@ -490,7 +492,10 @@ impl<'a> Checker<'a> {
         self.file
             .items
             .iter()
-            .filter_map(|i| if let Item::Scoring(s) = i { Some(s.name.span) } else { None })
+            .filter_map(|i| match i {
+                Item::Scoring(s) if self.schema.kind(&s.kind.name).is_some() => Some(s.name.span),
+                _ => None,
+            })
             .nth(idx)
     }
 

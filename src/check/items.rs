@@ -361,7 +361,26 @@ impl Checker<'_> {
     ) -> Vec<Key> {
         keys.iter()
             .map(|k| {
-                let (expr, _) = self.check_expr(&k.expr, kind, None, deps);
+                let (expr, ty) = self.check_expr(&k.expr, kind, None, deps);
+                if let Some(crate::model::Type::Enum(e)) = ty
+                    && let Some(def) = self.schema.enum_def(e)
+                    && !def.ordered
+                {
+                    let name = def.name.clone();
+                    self.diags.push(
+                        Diagnostic::error(
+                            "check::unordered_enum",
+                            k.expr.span,
+                            format!(
+                                "`{name}` is not ordered, so it cannot order a ranking or a quota"
+                            ),
+                        )
+                        .with_label("unordered")
+                        .with_help(format!(
+                            "declare its variants with `<` between them: `enum {name} {{ A < B }}`"
+                        )),
+                    );
+                }
                 Key { expr, desc: k.desc, span: k.expr.span }
             })
             .collect()
@@ -582,6 +601,18 @@ impl Checker<'_> {
                         "`of` applies only to a percentage quota",
                     )
                     .with_help(format!("write e.g. `quota 15% of {}`", o.name)),
+                );
+            }
+            if q.round_up {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "check::round_on_count",
+                        q.span,
+                        "`round up` has no effect on a count quota",
+                    )
+                    .with_help(
+                        "rounding applies to percentage quotas such as `quota 15% of … round up`",
+                    ),
                 );
             }
             if !q.amount.value.fract().is_zero() {
