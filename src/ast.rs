@@ -8,6 +8,8 @@ use rust_decimal::Decimal;
 
 use crate::diag::Span;
 
+pub mod workflow;
+
 /// A name as written, with its location.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {

@@ -71,6 +71,53 @@ pub fn check(file: &ast::File) -> Result<Checked, Vec<Diagnostic>> {
     }
 }
 
+/// Compile a condition in the rules language against a checked program, in the scope of one
+/// entity kind, with extra names whose values the caller supplies at evaluation time (a
+/// workflow guard's `eligible`, `round`…): the `i`-th extra name reads slot `i`.
+///
+/// Errors (unknown names, type mismatches) come back as diagnostics located in the
+/// expression's own file.
+pub fn compile_condition(
+    program: &Program,
+    kind: KindId,
+    expr: &ast::Expr,
+    extra: &[(&str, Type)],
+) -> Result<CExpr, Vec<Diagnostic>> {
+    let placeholder = ast::File {
+        header: ast::Header {
+            name: ast::Ident { name: program.name.clone(), span: program.span },
+            label: ast::Str { value: program.label.clone(), span: program.span },
+            cycle: Vec::new(),
+            effective: Vec::new(),
+            basis: Vec::new(),
+            span: program.span,
+        },
+        items: Vec::new(),
+    };
+    let mut cx = Checker::new(&placeholder);
+    cx.schema = program.schema.clone();
+    cx.params = program.params.clone();
+    cx.members = program.members.clone();
+    for (i, p) in program.params.iter().enumerate() {
+        cx.param_ids.insert(p.name.clone(), ParamId(u32::try_from(i).unwrap_or(u32::MAX)));
+    }
+    for (i, sc) in program.scorings.iter().enumerate() {
+        cx.scoring_of.insert(sc.kind, i);
+        if let Some(g) = &sc.grades {
+            cx.grade_enum.insert(i, g.enum_id);
+        }
+        if sc.rank.is_some() {
+            cx.ranked.insert(i);
+        }
+    }
+    cx.slots = extra.iter().map(|(n, t)| ((*n).to_string(), *t)).collect();
+    let mut deps = Vec::new();
+    let compiled = cx.check_bool(expr, kind, &mut deps, "a guard");
+    let mut diags = std::mem::take(&mut cx.diags);
+    diags.retain(Diagnostic::is_error);
+    if diags.is_empty() { Ok(compiled) } else { Err(diags) }
+}
+
 /// A reference from one evaluation step to something computed in the same cycle.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Dep {
@@ -106,6 +153,8 @@ pub(crate) struct Checker<'a> {
     /// Mark index by fact, award index by fact.
     mark_of: BTreeMap<FactId, usize>,
     award_of: BTreeMap<FactId, usize>,
+    /// Extra names a caller supplies values for (workflow guards), by slot.
+    pub(crate) slots: Vec<(String, Type)>,
 }
 
 impl<'a> Checker<'a> {
@@ -122,6 +171,7 @@ impl<'a> Checker<'a> {
             members: Vec::new(),
             mark_of: BTreeMap::new(),
             award_of: BTreeMap::new(),
+            slots: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod eval;
+mod flow;
 mod generate;
 
 /// Rules and workflow engine for thi đua, khen thưởng (emulation and commendation).
@@ -26,6 +27,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Evaluate a cycle: scores, grades, ranks and eligible awards per entity.
     Eval(eval::EvalArgs),
+    /// Approval workflows: check them, show them.
+    Flow(flow::FlowArgs),
     /// Write a generated sample cycle (CSV) for the shipped rule set.
     Generate(generate::GenerateArgs),
 }
@@ -75,6 +78,7 @@ pub(crate) fn run(cli: &Cli) -> Outcome {
     match &cli.command {
         Command::Check(a) => check::run(a, fmt),
         Command::Eval(a) => eval::run(a, fmt),
+        Command::Flow(a) => flow::run(a, fmt),
         Command::Generate(a) => generate::run(a),
     }
 }

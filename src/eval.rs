@@ -131,13 +131,42 @@ pub(crate) struct State {
     pub(crate) children: Vec<Children>,
 }
 
+/// What an expression can read: the inputs, and everything computed so far, borrowed.
 pub(crate) struct Engine<'a> {
     pub(crate) program: &'a Program,
     pub(crate) data: &'a Dataset,
     pub(crate) cycle: Cycle,
     /// Value in force and the index of its dated entry, per parameter.
-    pub(crate) params: Vec<(Value, usize)>,
-    pub(crate) state: State,
+    pub(crate) params: &'a [(Value, usize)],
+    pub(crate) scores: &'a [KindScores],
+    pub(crate) ranks: &'a [Vec<u32>],
+    /// Per fact: `Some(held per row)` for marks and awards once computed; `None` for externs.
+    pub(crate) now: &'a [Option<Vec<bool>>],
+    pub(crate) children: &'a [Children],
+    /// Values of extra names (workflow guards), by slot.
+    pub(crate) slots: &'a [Value],
+}
+
+impl<'a> Engine<'a> {
+    fn over(
+        program: &'a Program,
+        data: &'a Dataset,
+        cycle: Cycle,
+        params: &'a [(Value, usize)],
+        state: &'a State,
+    ) -> Engine<'a> {
+        Engine {
+            program,
+            data,
+            cycle,
+            params,
+            scores: &state.scores,
+            ranks: &state.ranks,
+            now: &state.now,
+            children: &state.children,
+            slots: &[],
+        }
+    }
 }
 
 /// A whole cycle's results.
@@ -155,6 +184,38 @@ pub struct Evaluation {
     pub marks: Vec<Vec<bool>>,
     /// Award decisions, by award index.
     pub awards: Vec<AwardResult>,
+    /// Marks and awards held this cycle, by fact (for later reads such as workflow guards).
+    pub(crate) now: Vec<Option<Vec<bool>>>,
+    /// Member rows by kind.
+    pub(crate) children: Vec<Children>,
+}
+
+/// Evaluate a compiled condition (a workflow guard) for one entity against a finished
+/// evaluation, with values for the extra names the condition was compiled with. Returns the
+/// verdict and what it read.
+pub fn eval_condition(
+    program: &Program,
+    data: &Dataset,
+    evaluation: &Evaluation,
+    expr: &CExpr,
+    kind: KindId,
+    row: u32,
+    slots: &[Value],
+) -> Result<(bool, Vec<trace::Read>), Box<Diagnostic>> {
+    let engine = Engine {
+        program,
+        data,
+        cycle: evaluation.cycle,
+        params: &evaluation.params,
+        scores: &evaluation.scores,
+        ranks: &evaluation.ranks,
+        now: &evaluation.now,
+        children: &evaluation.children,
+        slots,
+    };
+    let mut rec = Recorder::default();
+    let v = engine.eval(expr, kind, row, &mut rec)?;
+    Ok((v == Value::Bool(true), rec.reads))
 }
 
 /// Pick the cycle to evaluate: the one named, else the rule set's own.
@@ -236,15 +297,14 @@ pub fn evaluate(
         };
         state.children.push(children);
     }
-    let mut engine = Engine { program, data, cycle, params, state };
     let mut marks = vec![Vec::new(); program.marks.len()];
     let mut awards: Vec<Option<AwardResult>> = vec![None; program.awards.len()];
     for step in &program.order {
         match *step {
             Step::Score(s) => {
                 if let Some(sc) = program.scorings.get(s) {
-                    let scores = engine.score(sc)?;
-                    if let Some(slot) = engine.state.scores.get_mut(sc.kind.0 as usize) {
+                    let scores = Engine::over(program, data, cycle, &params, &state).score(sc)?;
+                    if let Some(slot) = state.scores.get_mut(sc.kind.0 as usize) {
                         *slot = scores;
                     }
                 }
@@ -253,8 +313,9 @@ pub fn evaluate(
                 if let Some(sc) = program.scorings.get(s)
                     && let Some(rank) = &sc.rank
                 {
-                    let ranks = engine.rank(sc.kind, rank)?;
-                    if let Some(slot) = engine.state.ranks.get_mut(sc.kind.0 as usize) {
+                    let ranks =
+                        Engine::over(program, data, cycle, &params, &state).rank(sc.kind, rank)?;
+                    if let Some(slot) = state.ranks.get_mut(sc.kind.0 as usize) {
                         *slot = ranks;
                     }
                 }
@@ -263,6 +324,7 @@ pub fn evaluate(
                 if let Some(mark) = program.marks.get(m) {
                     let n = data.table(mark.kind).map_or(0, |t| t.len());
                     let mut held = Vec::with_capacity(n);
+                    let engine = Engine::over(program, data, cycle, &params, &state);
                     for row in 0..n {
                         let row = u32::try_from(row).unwrap_or(u32::MAX);
                         held.push(
@@ -270,7 +332,7 @@ pub fn evaluate(
                                 == Value::Bool(true),
                         );
                     }
-                    if let Some(slot) = engine.state.now.get_mut(mark.fact.0 as usize) {
+                    if let Some(slot) = state.now.get_mut(mark.fact.0 as usize) {
                         *slot = Some(held.clone());
                     }
                     if let Some(slot) = marks.get_mut(m) {
@@ -280,9 +342,10 @@ pub fn evaluate(
             }
             Step::Award(a) => {
                 if let Some(award) = program.awards.get(a) {
-                    let result = engine.award(award, mode)?;
+                    let result =
+                        Engine::over(program, data, cycle, &params, &state).award(award, mode)?;
                     let held: Vec<bool> = result.outcome.iter().map(|o| o.eligible()).collect();
-                    if let Some(slot) = engine.state.now.get_mut(award.fact.0 as usize) {
+                    if let Some(slot) = state.now.get_mut(award.fact.0 as usize) {
                         *slot = Some(held);
                     }
                     if let Some(slot) = awards.get_mut(a) {
@@ -294,9 +357,11 @@ pub fn evaluate(
     }
     Ok(Evaluation {
         cycle,
-        params: engine.params,
-        scores: engine.state.scores,
-        ranks: engine.state.ranks,
+        params,
+        scores: state.scores,
+        ranks: state.ranks,
+        now: state.now,
+        children: state.children,
         marks,
         awards: awards
             .into_iter()

@@ -529,6 +529,11 @@ fn read_explain(
                 note: Some(format!("đạt các năm (held in): {}", cycles_text(held_in))),
             }
         }
+        Read::Slot { slot, value } => ReadExplain {
+            what: format!("workflow value #{slot}"),
+            value: value.to_string(),
+            note: None,
+        },
         Read::EverHeld { fact, held_in } => ReadExplain {
             what: format!("ever held {}", fact_name(*fact)),
             value: (!held_in.is_empty()).to_string(),

@@ -432,4 +432,6 @@ pub enum CExpr {
     Agg(AggFn, KindId, Option<Box<CExpr>>),
     /// Built-in function call.
     Call(Func, Vec<CExpr>, Span),
+    /// An extra name supplied by the caller (a workflow guard's `eligible`, `round`…).
+    Slot(u32),
 }

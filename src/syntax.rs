@@ -10,25 +10,46 @@ use crate::ast;
 use crate::diag::{Diagnostic, FileId, Span};
 
 mod lower;
+mod workflow;
 
 mod grammar {
-    /// The pest parser generated from `grammar/rules.pest`.
+    /// The pest parser generated from `grammar/rules.pest` and `grammar/workflow.pest`: one
+    /// parser, so workflow guards are rules-language expressions.
     #[derive(pest_derive::Parser)]
     #[grammar = "../grammar/rules.pest"]
+    #[grammar = "../grammar/workflow.pest"]
     pub(crate) struct RulesParser;
 }
 pub(crate) use grammar::{Rule, RulesParser};
 
 /// Parse a rule file's text. `file` is the id under which the text sits in the source map.
 pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Box<Diagnostic>> {
+    let root = parse_root(Rule::file, text, file)?;
+    lower::file(root, file)
+}
+
+/// Parse a workflow file's text.
+pub fn parse_workflow(
+    text: &str,
+    file: FileId,
+) -> Result<ast::workflow::WorkflowFile, Box<Diagnostic>> {
+    let root = parse_root(Rule::workflow_file, text, file)?;
+    workflow::workflow_file(root, file)
+}
+
+fn parse_root(
+    rule: Rule,
+    text: &str,
+    file: FileId,
+) -> Result<pest::iterators::Pair<'_, Rule>, Box<Diagnostic>> {
     // Error detail (the punctuation expected) costs time on every parse, so we ask for it
     // only when re-parsing text already known to be bad.
     pest::set_error_detail(false);
-    let mut pairs = match RulesParser::parse(Rule::file, text) {
+    let mut pairs = match RulesParser::parse(rule, text) {
         Ok(p) => p,
         Err(_) => {
             pest::set_error_detail(true);
-            let detailed = RulesParser::parse(Rule::file, text);
+            let detailed = RulesParser::parse(rule, text);
             pest::set_error_detail(false);
             return Err(match detailed {
                 Err(e) => Box::new(pest_error(&e, text, file)),
@@ -38,7 +59,7 @@ pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Box<Diagnostic
     };
     let root = pairs.next().ok_or_else(|| lower::internal(Span::new(file, 0, 0), "empty parse"))?;
     check_nesting(&root, text, file)?;
-    lower::file(root, file)
+    Ok(root)
 }
 
 /// How deeply brackets, operators and criteria groups may nest.
@@ -316,7 +337,18 @@ fn rule_name(rule: Rule) -> String {
 /// A keyword rule (`kw_and`) as the word it matches; anything else as "more input".
 fn keyword_or_more(rule: Rule) -> String {
     let debug = format!("{rule:?}");
-    debug.strip_prefix("kw_").map_or_else(|| String::from("more input"), |w| format!("`{w}`"))
+    if debug == "wf_workflow" {
+        return String::from("`workflow`");
+    }
+    if debug == "wf_item" || debug == "wf_header" {
+        return String::from("a declaration");
+    }
+    // Workflow rules start with their keyword: `wf_kw_stage` and `wf_stage` both read `stage`.
+    let word = debug
+        .strip_prefix("wf_kw_")
+        .or_else(|| debug.strip_prefix("wf_"))
+        .or_else(|| debug.strip_prefix("kw_"));
+    word.map_or_else(|| String::from("more input"), |w| format!("`{w}`"))
 }
 
 fn named_rule(rule: Rule) -> Option<&'static str> {

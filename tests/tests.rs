@@ -24,3 +24,4 @@ mod cli;
 mod corpus;
 mod domain;
 mod props;
+mod workflows;

@@ -217,6 +217,10 @@ impl Checker<'_> {
             let ty = self.params.get(pid.0 as usize).map(|p| p.ty);
             return (CExpr::Param(pid), ty);
         }
+        if let Some(i) = self.slots.iter().position(|(s, _)| s == n) {
+            let ty = self.slots.get(i).map(|(_, t)| *t);
+            return (CExpr::Slot(u32::try_from(i).unwrap_or(u32::MAX)), ty);
+        }
         match n {
             "score" | "grade" => {
                 let Some(&s) = self.scoring_of.get(&kind) else {
@@ -300,6 +304,7 @@ impl Checker<'_> {
         }
         candidates.extend(self.param_ids.keys().cloned());
         candidates.extend(BUILTINS.iter().map(|s| (*s).to_string()));
+        candidates.extend(self.slots.iter().map(|(s, _)| s.clone()));
         let kn = self.kind_name(kind);
         let mut d = Diagnostic::error("check::unknown_name", e.span, format!("unknown name `{n}`"))
             .with_label(format!("not a field of `{kn}`, a parameter or a built-in"));
@@ -353,7 +358,10 @@ impl Checker<'_> {
     fn is_free_name(&self, e: &Expr, kind: KindId) -> bool {
         let ExprKind::Name(n) = &e.kind else { return false };
         let is_field = self.schema.kind_def(kind).is_some_and(|k| k.field(n).is_some());
-        !is_field && !self.param_ids.contains_key(n) && !BUILTINS.contains(&n.as_str())
+        !is_field
+            && !self.param_ids.contains_key(n)
+            && !BUILTINS.contains(&n.as_str())
+            && !self.slots.iter().any(|(s, _)| s == n)
     }
 
     /// Whether a bare name is a variant of some enumeration (grades included).

@@ -102,6 +102,17 @@ impl Engine<'_> {
             CExpr::Agg(fun, child, arg) => {
                 self.aggregate(*fun, kind, *child, arg.as_deref(), row, t)
             }
+            CExpr::Slot(i) => {
+                let v = self
+                    .slots
+                    .get(*i as usize)
+                    .cloned()
+                    .ok_or_else(|| type_error(self.program.span, "slot"))?;
+                if T::ENABLED {
+                    t.read(Read::Slot { slot: *i, value: v.clone() });
+                }
+                Ok(v)
+            }
             CExpr::Call(func, args, span) => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
@@ -116,24 +127,21 @@ impl Engine<'_> {
         let missing = || type_error(self.program.span, "built-in read before it was computed");
         Ok(match b {
             Builtin::Score => Value::Num(
-                self.state
-                    .scores
+                self.scores
                     .get(kind.0 as usize)
                     .and_then(|s| s.total.get(row as usize))
                     .copied()
                     .ok_or_else(missing)?,
             ),
             Builtin::Grade => Value::Enum(
-                self.state
-                    .scores
+                self.scores
                     .get(kind.0 as usize)
                     .and_then(|s| s.grade.get(row as usize))
                     .copied()
                     .ok_or_else(missing)?,
             ),
             Builtin::Rank => Value::Num(Decimal::from(
-                self.state
-                    .ranks
+                self.ranks
                     .get(kind.0 as usize)
                     .and_then(|r| r.get(row as usize))
                     .copied()
@@ -147,7 +155,7 @@ impl Engine<'_> {
 
     /// Whether the entity holds a fact in the current cycle.
     pub(super) fn held_now(&self, fact: FactId, row: u32) -> bool {
-        match self.state.now.get(fact.0 as usize) {
+        match self.now.get(fact.0 as usize) {
             Some(Some(v)) => v.get(row as usize).copied().unwrap_or(false),
             // An external award: only history can say.
             _ => self.data.history.held_in(fact, row, self.cycle.year),
@@ -196,7 +204,7 @@ impl Engine<'_> {
         row: u32,
         t: &mut T,
     ) -> EResult<Value> {
-        let members = self.state.children.get(kind.0 as usize).map_or(&[][..], |c| c.of(row));
+        let members = self.children.get(kind.0 as usize).map_or(&[][..], |c| c.of(row));
         let total = u32::try_from(members.len()).unwrap_or(u32::MAX);
         let mut none = super::trace::NoTrace;
         let mut count = 0u32;

@@ -54,6 +54,13 @@ pub enum Read {
         /// Cycles in which it was held, up to this one.
         held_in: Vec<i32>,
     },
+    /// An extra name supplied by the caller (workflow guards).
+    Slot {
+        /// Which.
+        slot: u32,
+        /// Its value.
+        value: Value,
+    },
     /// An aggregate over members.
     Agg {
         /// The function.

@@ -17,7 +17,7 @@ use crate::ast::*;
 use crate::diag::{Diagnostic, FileId, Span};
 
 /// Errors are boxed: they are rare, and a small `Result` keeps every successful step cheap.
-type Result<T> = std::result::Result<T, Box<Diagnostic>>;
+pub(super) type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 /// An internal error: the grammar and the lowering disagree.
 pub(super) fn internal(span: Span, what: &str) -> Box<Diagnostic> {
@@ -32,19 +32,19 @@ pub(super) fn internal(span: Span, what: &str) -> Box<Diagnostic> {
 }
 
 /// Walks the children of one pair.
-struct Children<'i> {
+pub(super) struct Children<'i> {
     it: Peekable<Pairs<'i, Rule>>,
-    span: Span,
+    pub(super) span: Span,
     file: FileId,
 }
 
 impl<'i> Children<'i> {
-    fn new(p: Pair<'i, Rule>, file: FileId) -> Children<'i> {
+    pub(super) fn new(p: Pair<'i, Rule>, file: FileId) -> Children<'i> {
         let span = span_of(&p, file);
         Children { it: p.into_inner().peekable(), span, file }
     }
 
-    fn expect(&mut self, rule: Rule) -> Result<Pair<'i, Rule>> {
+    pub(super) fn expect(&mut self, rule: Rule) -> Result<Pair<'i, Rule>> {
         match self.it.next() {
             Some(p) if p.as_rule() == rule => Ok(p),
             Some(p) => Err(internal(
@@ -55,20 +55,20 @@ impl<'i> Children<'i> {
         }
     }
 
-    fn opt(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
+    pub(super) fn opt(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
         if self.peek() == Some(rule) { self.it.next() } else { None }
     }
 
-    fn peek(&mut self) -> Option<Rule> {
+    pub(super) fn peek(&mut self) -> Option<Rule> {
         self.it.peek().map(Pair::as_rule)
     }
 
-    fn next(&mut self) -> Result<Pair<'i, Rule>> {
+    pub(super) fn next(&mut self) -> Result<Pair<'i, Rule>> {
         self.it.next().ok_or_else(|| internal(self.span, "unexpected end of node"))
     }
 }
 
-fn span_of(p: &Pair<'_, Rule>, file: FileId) -> Span {
+pub(super) fn span_of(p: &Pair<'_, Rule>, file: FileId) -> Span {
     let s = p.as_span();
     Span::new(file, s.start(), s.start() + content_len(s.as_str()))
 }
@@ -174,7 +174,7 @@ fn effective(p: Pair<'_, Rule>, f: FileId) -> Result<Effective> {
     Ok(Effective { from, to, span })
 }
 
-fn basis(p: Pair<'_, Rule>, f: FileId) -> Result<Str> {
+pub(super) fn basis(p: Pair<'_, Rule>, f: FileId) -> Result<Str> {
     let mut c = Children::new(p, f);
     c.expect(Rule::kw_basis)?;
     string(c.expect(Rule::string)?, f)
@@ -714,7 +714,7 @@ fn held(p: Pair<'_, Rule>, f: FileId) -> Result<Expr> {
     Ok(Expr { kind: ExprKind::Held(fact, window), span })
 }
 
-fn small_int(p: &Pair<'_, Rule>, f: FileId) -> Result<u32> {
+pub(super) fn small_int(p: &Pair<'_, Rule>, f: FileId) -> Result<u32> {
     p.as_str().parse::<u32>().ok().filter(|n| *n <= 1000).ok_or_else(|| {
         Box::new(
             Diagnostic::error("parse::bad_number", span_of(p, f), "number of cycles is too large")
@@ -745,11 +745,11 @@ fn literal(p: Pair<'_, Rule>, f: FileId) -> Result<Expr> {
     Ok(Expr { kind, span })
 }
 
-fn ident(p: Pair<'_, Rule>, f: FileId) -> Ident {
+pub(super) fn ident(p: Pair<'_, Rule>, f: FileId) -> Ident {
     Ident { name: p.as_str().to_string(), span: span_of(&p, f) }
 }
 
-fn string(p: Pair<'_, Rule>, f: FileId) -> Result<Str> {
+pub(super) fn string(p: Pair<'_, Rule>, f: FileId) -> Result<Str> {
     let span = span_of(&p, f);
     let inner = p.into_inner().next().map_or("", |i| i.as_str());
     let mut value = String::with_capacity(inner.len());
@@ -782,19 +782,19 @@ fn parse_decimal(text: &str, span: Span) -> Result<Decimal> {
     })
 }
 
-fn number(p: Pair<'_, Rule>, f: FileId) -> Result<Num> {
+pub(super) fn number(p: Pair<'_, Rule>, f: FileId) -> Result<Num> {
     let span = span_of(&p, f);
     Ok(Num { value: parse_decimal(p.as_str(), span)?, percent: false, span })
 }
 
-fn percent(p: Pair<'_, Rule>, f: FileId) -> Result<Num> {
+pub(super) fn percent(p: Pair<'_, Rule>, f: FileId) -> Result<Num> {
     let span = span_of(&p, f);
     let text = p.as_str().trim_end_matches('%');
     let value = parse_decimal(text, span)? / Decimal::ONE_HUNDRED;
     Ok(Num { value, percent: true, span })
 }
 
-fn date(p: Pair<'_, Rule>, f: FileId) -> Result<Date> {
+pub(super) fn date(p: Pair<'_, Rule>, f: FileId) -> Result<Date> {
     let span = span_of(&p, f);
     let value = NaiveDate::parse_from_str(p.as_str(), "%Y-%m-%d").map_err(|_| {
         Diagnostic::error(
