@@ -71,6 +71,13 @@ pub fn check(file: &ast::File) -> Result<Checked, Vec<Diagnostic>> {
     }
 }
 
+/// The SHA-256 of a rule file's text, in lowercase hex: what proposals are pinned to.
+pub fn ruleset_hash(text: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// Compile a condition in the rules language against a checked program, in the scope of one
 /// entity kind, with extra names whose values the caller supplies at evaluation time (a
 /// workflow guard's `eligible`, `round`…): the `i`-th extra name reads slot `i`.

@@ -149,6 +149,8 @@ pub struct VoteSpec {
     pub rounds: u32,
     /// After the last round fails: `Some(role)` decides, `None` fails.
     pub decide_by: Option<usize>,
+    /// On a tie (as many for as against), this role decides.
+    pub tie_by: Option<usize>,
     /// A member may not vote on its own proposal (or its own unit's).
     pub exclude_own: bool,
     /// The role that opens and closes rounds and records written votes.

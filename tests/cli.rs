@@ -196,3 +196,61 @@ fn generate_writes_a_cycle_that_evaluates() {
         thidua(&["eval", "--rules", "rules/vksnd_tinh.rules", "--data", out, "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn flow_check_accepts_the_shipped_workflows() {
+    let o = thidua(&[
+        "flow",
+        "check",
+        "--rules",
+        "rules/vksnd_tinh.rules",
+        "workflows/annual.wf",
+        "workflows/sector_flag.wf",
+        "workflows/national_title.wf",
+        "workflows/bac_ninh.wf",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    snap!("cli_flow_check_ok", stdout(&o));
+}
+
+#[test]
+fn flow_check_rejects_a_bad_workflow() {
+    let o = thidua(&[
+        "flow",
+        "check",
+        "--error-format",
+        "plain",
+        "--rules",
+        "rules/vksnd_tinh.rules",
+        "tests/cases/workflow/unknown_stage.wf",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = stderr(&o);
+    assert!(err.contains("did you mean `conferred`?"), "{err}");
+}
+
+#[test]
+fn flow_show_prints_an_outline_and_dot() {
+    let o = thidua(&[
+        "flow",
+        "show",
+        "--rules",
+        "rules/vksnd_tinh.rules",
+        "workflows/national_title.wf",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("stage consultation \"Lấy ý kiến nhân dân\""), "{}", stdout(&o));
+    let o = thidua(&[
+        "flow",
+        "show",
+        "--format",
+        "dot",
+        "--rules",
+        "rules/vksnd_tinh.rules",
+        "workflows/national_title.wf",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let dot = stdout(&o);
+    assert!(dot.starts_with("digraph \"national_title\" {"), "{dot}");
+    assert!(dot.contains("\"consultation\" -> \"submitted\""), "{dot}");
+}

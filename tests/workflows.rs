@@ -620,3 +620,68 @@ fn bad_workflow_files_get_located_diagnostics() {
     });
     let _ = &mut c;
 }
+
+#[test]
+fn a_tie_goes_to_the_named_role() {
+    let mut c = cycle();
+    let f = flow(&mut c, "bac_ninh");
+    let clock = ManualClock::new(at(1, 12, 2025));
+    let r = runner(&c, &f, &clock);
+    let mut s = MemoryStore::new();
+    let id = r.nominate_eligible(&mut s, &unit_head(), "tap_the_ldxs").unwrap()[1];
+    r.advance(&mut s, &unit_head(), id, "submit", None).unwrap();
+    vote(
+        &r,
+        &mut s,
+        id,
+        &bloc_leader(),
+        &[
+            ("dv09", Choice::For, BallotMode::Present),
+            ("dv10", Choice::Against, BallotMode::Present),
+        ],
+    );
+    let p = r.proposal(&s, id).unwrap();
+    assert!(p.awaiting_decision && p.tie_pending);
+    let err = r.open_round(&mut s, &bloc_leader(), id).unwrap_err();
+    assert!(err.to_string().contains("tied"), "{err}");
+    let err = r.decide(&mut s, &unit_head(), id, true, "x").unwrap_err();
+    assert!(err.to_string().contains("break the tie"), "{err}");
+    r.decide(&mut s, &bloc_leader(), id, true, "Cụm trưởng chọn đơn vị có tỷ lệ nữ cao hơn")
+        .unwrap();
+    assert_eq!(stage(&r, &s, &f, id), "standing_review");
+    snap!("flow_bac_ninh_tie", show::history(&r.proposal(&s, id).unwrap()));
+}
+
+#[test]
+fn a_tally_hook_replaces_the_counting_rule() {
+    let mut c = cycle();
+    let dir = tempfile::tempdir().unwrap();
+    // A local rule: the council passes a proposal only if nobody votes against it.
+    let text = std::fs::read_to_string(format!("{ROOT}/workflows/annual.wf")).unwrap()
+        + "\nhook tally council_review \"unanimous.rhai\"\n";
+    std::fs::write(
+        dir.path().join("unanimous.rhai"),
+        "fn tally(t) { t.rule_passed && t.against == 0 }",
+    )
+    .unwrap();
+    let f = check_workflow("annual_unanimous.wf", &text, dir.path(), &c.program, &mut c.sources)
+        .unwrap()
+        .flow;
+    let clock = ManualClock::new(at(1, 12, 2025));
+    let r = runner(&c, &f, &clock);
+    let mut s = MemoryStore::new();
+    let id = r.nominate_eligible(&mut s, &unit_head(), "tap_the_ldxs").unwrap()[1];
+    r.advance(&mut s, &unit_head(), id, "submit", None).unwrap();
+    vote(
+        &r,
+        &mut s,
+        id,
+        &bloc_leader(),
+        &[("dv09", Choice::For, BallotMode::Present), ("dv10", Choice::For, BallotMode::Present)],
+    );
+    // 8 for and 1 against passes the workflow's own rule but not the hook.
+    council_vote(&r, &mut s, id, &secretary(), 8, 0, 1);
+    assert_eq!(stage(&r, &s, &f, id), "rejected");
+    let history = show::history(&r.proposal(&s, id).unwrap());
+    assert!(history.contains("tally hook unanimous.rhai"), "{history}");
+}

@@ -136,6 +136,8 @@ pub struct VoteDecl {
     pub written: bool,
     /// Maximum rounds and what follows.
     pub rounds: Option<(u32, AfterRounds, Span)>,
+    /// On a tie (as many for as against), this role decides.
+    pub tie_by: Option<Ident>,
     /// A member may not vote on its own proposal.
     pub exclude_own: bool,
     /// The role that opens and closes rounds and records written votes.

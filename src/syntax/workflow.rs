@@ -161,6 +161,7 @@ fn vote(p: Pair<'_, Rule>, f: FileId) -> Result<VoteDecl> {
         secret: None,
         written: false,
         rounds: None,
+        tie_by: None,
         exclude_own: false,
         run_by: None,
         span,
@@ -216,6 +217,13 @@ fn vote(p: Pair<'_, Rule>, f: FileId) -> Result<VoteDecl> {
                     AfterRounds::Fail
                 };
                 v.rounds = Some((n, after, pspan));
+            }
+            Rule::wf_tie => {
+                let mut tc = Children::new(p, f);
+                tc.expect(Rule::wf_kw_tie)?;
+                tc.expect(Rule::wf_kw_decide)?;
+                tc.expect(Rule::kw_by)?;
+                v.tie_by = Some(ident(tc.expect(Rule::ident)?, f));
             }
             Rule::wf_exclude => v.exclude_own = true,
             Rule::wf_run_by => {

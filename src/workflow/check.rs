@@ -648,6 +648,10 @@ impl Cx<'_> {
             written: v.written,
             rounds,
             decide_by,
+            tie_by: match &v.tie_by {
+                Some(r) => Some(self.role(r)?),
+                None => None,
+            },
             exclude_own: v.exclude_own,
             run_by,
         })

@@ -172,6 +172,7 @@ impl<'a, C: Clock> Runner<'a, C> {
             rounds_opened: 0,
             failed_rounds: 0,
             awaiting_decision: false,
+            tie_pending: false,
             last_votes: (0, 0),
             fields: BTreeMap::new(),
             version: 0,
@@ -237,6 +238,7 @@ impl<'a, C: Clock> Runner<'a, C> {
         p.rounds_opened = 0;
         p.failed_rounds = 0;
         p.awaiting_decision = false;
+        p.tie_pending = false;
         for h in self.flow.hooks_at(HookPoint::OnEnter, to) {
             if let Some(e) = self.fields_hook(h.id, p, actor, now)? {
                 events.push(e);

@@ -87,6 +87,9 @@ pub fn outline(flow: &Flow, program: &Program) -> String {
             if v.exclude_own {
                 extra.push(String::from("no vote on one's own proposal"));
             }
+            if let Some(r) = v.tie_by {
+                extra.push(format!("ties decided by {}", flow.role_name(r)));
+            }
             extra.push(format!(
                 "{} round(s), then {}",
                 v.rounds,
@@ -278,6 +281,7 @@ pub fn history(p: &super::engine::Proposal) -> String {
                 written,
                 members,
                 passed,
+                tied,
                 reason,
                 ..
             } => format!(
@@ -285,10 +289,11 @@ pub fn history(p: &super::engine::Proposal) -> String {
                 counts.for_,
                 counts.against,
                 counts.abstain,
-                match passed {
-                    Some(true) => "PASSED",
-                    Some(false) => "FAILED",
-                    None => "VOID",
+                match (passed, tied) {
+                    (Some(true), _) => "PASSED",
+                    (Some(false), _) => "FAILED",
+                    (None, true) => "TIED",
+                    (None, false) => "VOID",
                 }
             ),
             EventKind::Decided { passed, reason } => {

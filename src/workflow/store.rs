@@ -155,8 +155,10 @@ pub enum EventKind {
         members: u32,
         /// Whether the quorum was met (a round without quorum is void).
         quorum_met: bool,
-        /// Outcome: `None` when void.
+        /// Outcome: `None` when void or tied.
         passed: Option<bool>,
+        /// As many for as against, with a role named to break ties: it now decides.
+        tied: bool,
         /// How it was decided: the rule applied, or the tally hook.
         reason: String,
     },

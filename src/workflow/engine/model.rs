@@ -200,8 +200,10 @@ pub struct Proposal {
     pub rounds_opened: u32,
     /// Rounds that failed in this stage.
     pub failed_rounds: u32,
-    /// Waiting for the fallback decision after the last round failed.
+    /// Waiting for the fallback decision after the last round failed, or after a tie.
     pub awaiting_decision: bool,
+    /// The pending decision breaks a tie (rather than following exhausted rounds).
+    pub tie_pending: bool,
     /// Last tally in any stage: (for, against).
     pub last_votes: (u32, u32),
     /// Fields set by hooks.
@@ -242,6 +244,7 @@ pub(super) fn project(
                     rounds_opened: 0,
                     failed_rounds: 0,
                     awaiting_decision: false,
+                    tie_pending: false,
                     last_votes: (0, 0),
                     fields: BTreeMap::new(),
                     version: 0,
@@ -267,6 +270,7 @@ pub(super) fn project(
                         p.rounds_opened = 0;
                         p.failed_rounds = 0;
                         p.awaiting_decision = false;
+                        p.tie_pending = false;
                     }
                     EventKind::FieldsSet { fields, .. } => {
                         for (k, v) in fields {
@@ -312,9 +316,13 @@ pub(super) fn project(
                             }
                         }
                     }
-                    EventKind::RoundClosed { counts, passed, .. } => {
+                    EventKind::RoundClosed { counts, passed, tied, .. } => {
                         p.round = None;
                         p.last_votes = (counts.for_, counts.against);
+                        if *tied {
+                            p.awaiting_decision = true;
+                            p.tie_pending = true;
+                        }
                         if *passed == Some(false) {
                             p.failed_rounds += 1;
                             let spec = flow.stages.get(p.stage).and_then(|s| s.vote.as_ref());
@@ -326,7 +334,10 @@ pub(super) fn project(
                             }
                         }
                     }
-                    EventKind::Decided { .. } => p.awaiting_decision = false,
+                    EventKind::Decided { .. } => {
+                        p.awaiting_decision = false;
+                        p.tie_pending = false;
+                    }
                     EventKind::Nominated { .. } => {}
                 }
             }

@@ -22,6 +22,12 @@ impl<C: Clock> Runner<'_, C> {
         if p.round.is_some() {
             return Err(WorkflowError::State(String::from("a round is already open")));
         }
+        if p.tie_pending {
+            return Err(WorkflowError::State(format!(
+                "the last round was tied; `{}` decides",
+                v.tie_by.map_or("?", |r| self.flow.role_name(r))
+            )));
+        }
         if p.awaiting_decision || p.failed_rounds >= v.rounds {
             return Err(WorkflowError::State(format!(
                 "all {} round(s) were held; {}",
@@ -313,6 +319,17 @@ impl<C: Clock> Runner<'_, C> {
                 ),
             )
         };
+        // A tie (as many for as against) goes to the tie-breaking role, if the vote names one.
+        let tied = quorum_met && v.tie_by.is_some() && counts.for_ == counts.against;
+        let (passed, reason) = if tied {
+            let role = v.tie_by.map_or("?", |r| self.flow.role_name(r));
+            (
+                None,
+                format!("tie: {} for, {} against; `{role}` decides", counts.for_, counts.against),
+            )
+        } else {
+            (passed, reason)
+        };
         let now = self.clock.now();
         let mut events = vec![NewEvent {
             at: now,
@@ -325,6 +342,7 @@ impl<C: Clock> Runner<'_, C> {
                 members,
                 quorum_met,
                 passed,
+                tied,
                 reason,
             },
         }];
@@ -341,7 +359,7 @@ impl<C: Clock> Runner<'_, C> {
         Ok(())
     }
 
-    /// After the last round failed, the named role decides.
+    /// After the last round failed, or on a tie, the named role decides.
     pub fn decide(
         &self,
         store: &mut dyn EventStore,
@@ -354,13 +372,13 @@ impl<C: Clock> Runner<'_, C> {
         let v = self.vote_spec(&p)?.clone();
         if !p.awaiting_decision {
             return Err(WorkflowError::State(String::from(
-                "no decision is pending: the rounds are not exhausted",
+                "no decision is pending: no tie, and the rounds are not exhausted",
             )));
         }
-        let role = v
-            .decide_by
+        let role = if p.tie_pending { v.tie_by } else { v.decide_by }
             .ok_or_else(|| WorkflowError::State(String::from("this vote has no deciding role")))?;
-        self.require_role(actor, &[role], "decide after the last round")?;
+        let what = if p.tie_pending { "break the tie" } else { "decide after the last round" };
+        self.require_role(actor, &[role], what)?;
         if reason.trim().is_empty() {
             return Err(WorkflowError::State(String::from("a decision needs its reason")));
         }
