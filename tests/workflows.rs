@@ -661,7 +661,7 @@ fn a_tally_hook_replaces_the_counting_rule() {
         + "\nhook tally council_review \"unanimous.rhai\"\n";
     std::fs::write(
         dir.path().join("unanimous.rhai"),
-        "fn tally(t) { t.rule_passed && t.against == 0 }",
+        "fn tally(t) { t.rule_passed && t.votes_against == 0 }",
     )
     .unwrap();
     let f = check_workflow("annual_unanimous.wf", &text, dir.path(), &c.program, &mut c.sources)

@@ -11,7 +11,7 @@ use super::sandbox::Trip;
 use crate::diag::{Diagnostic, FileId, Span};
 
 /// Byte offset in `text` of a rhai position, or `None` for `Position::NONE`.
-pub(super) fn offset(text: &str, position: Position) -> Option<usize> {
+fn offset(text: &str, position: Position) -> Option<usize> {
     let line = position.line()?;
     let line_start = if line <= 1 {
         0
@@ -75,21 +75,12 @@ pub(super) fn find_fn(text: &str, file: FileId, name: &str) -> Span {
 pub(super) fn syntax_error(name: &str, text: &str, file: FileId, err: &ParseError) -> Diagnostic {
     let span = char_span(text, file, err.position());
     let (message, help) = match err.err_type() {
-        ParseErrorType::BadInput(LexError::ImproperSymbol(symbol, _))
-            if matches!(symbol.as_str(), "eval" | "try" | "catch") =>
+        ParseErrorType::BadInput(LexError::ImproperSymbol(word, _))
+        | ParseErrorType::Reserved(word)
+            if refused_help(word).is_some() =>
         {
-            let help = if symbol == "eval" {
-                "hooks cannot run code built from strings; write the code in the hook itself"
-            } else {
-                "hooks cannot catch errors; an error ends the hook and is reported with the \
-                 workflow, so check values before using them instead"
-            };
-            (format!("`{symbol}` is not available in hooks"), Some(help))
+            (format!("`{word}` is not available in hooks"), refused_help(word))
         }
-        ParseErrorType::Reserved(word) if word == "import" => (
-            String::from("`import` is not available in hooks"),
-            Some("put every function the hook needs in the hook's own file"),
-        ),
         ParseErrorType::VariableUndefined(var) => (
             format!("undefined variable `{var}`"),
             Some(
@@ -115,6 +106,22 @@ pub(super) fn syntax_error(name: &str, text: &str, file: FileId, err: &ParseErro
     match help {
         Some(help) => diag.with_help(help),
         None => diag,
+    }
+}
+
+/// Why a keyword that rhai knows is refused in hooks, or `None` if it is not refused.
+fn refused_help(word: &str) -> Option<&'static str> {
+    match word {
+        "eval" => {
+            Some("hooks cannot run code built from strings; write the code in the hook itself")
+        }
+        "try" | "catch" => Some(
+            "hooks cannot catch errors; an error ends the hook and is reported with the \
+             workflow, so check values before using them instead",
+        ),
+        "import" => Some("put every function the hook needs in the hook's own file"),
+        "this" => Some("hooks cannot define methods; pass the value as a parameter instead"),
+        _ => None,
     }
 }
 

@@ -15,7 +15,8 @@ use rhai::packages::{
     BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
 use rhai::{
-    Array, Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext, OptimizationLevel, Position,
+    Array, Dynamic, Engine, EvalAltResult, EvalContext, FnPtr, NativeCallContext,
+    OptimizationLevel, Position,
 };
 
 use super::{HookErrorKind, HookLimits};
@@ -34,15 +35,17 @@ const CLOCK_EVERY: u64 = 32;
 
 /// Stack for rhai's own recursion (bounded by the call and expression depth limits).
 const BASE_STACK: usize = 16 << 20;
-/// Stack per level of container nesting. Measured worst cases (comparing or formatting nested
-/// arrays and maps): about 8.5 KiB per level in debug builds, 2 KiB in release builds.
-const STACK_PER_LEVEL: usize = 16 << 10;
+/// Stack per level of container nesting: twice the measured worst cases (comparing or
+/// formatting nested arrays and maps), about 8.5 KiB per level in debug builds and 2 KiB in
+/// release builds.
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) { 16 << 10 } else { 4 << 10 };
 /// Largest stack we reserve.
 const MAX_STACK: usize = 1 << 30;
 
-/// Symbols scripts may not use: `eval` runs code from strings, and `try`/`catch` would let a
-/// script catch errors that rhai wraps around limit violations (see [`engine`]).
-const DISABLED_SYMBOLS: [&str; 3] = ["eval", "try", "catch"];
+/// Symbols scripts may not use: `eval` runs code from strings, `try`/`catch` would let a script
+/// catch errors that rhai wraps around limit violations, and `this` reaches a container without
+/// the variable access that [`check_variable`] watches.
+const DISABLED_SYMBOLS: [&str; 4] = ["eval", "try", "catch", "this"];
 
 /// The sandboxed engine for these limits.
 pub(super) fn engine(limits: &HookLimits) -> Engine {
@@ -86,6 +89,8 @@ pub(super) fn engine(limits: &HookLimits) -> Engine {
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
     engine.on_progress(progress);
+    #[expect(deprecated, reason = "rhai marks `on_var` as volatile, not as going away")]
+    engine.on_var(check_variable);
     engine
 }
 
@@ -226,6 +231,30 @@ fn progress(operations: u64) -> Option<Dynamic> {
 }
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// rhai's `on_var` callback, called before every variable access: refuse the access if the
+/// variable's value is over a size limit.
+///
+/// rhai checks the value assigned by `m[key] = value` or `m.key = value`, but not the container
+/// it lands in, so repeated assignments grow a map (or fill an array with large elements) past
+/// every limit: a 100 000-operation loop reaches about 450 MB. Growing a container needs an
+/// access to its variable (`this` is disabled), so checking at each access lets a container
+/// exceed its limit by at most the one element assigned last. The check walks the value, like
+/// rhai's own checks after `push` and friends.
+fn check_variable(
+    name: &str,
+    _index: usize,
+    ctx: EvalContext<'_, '_, '_, '_, '_, '_>,
+) -> RhaiResult<Option<Dynamic>> {
+    if let Some(value) = ctx.scope().get(name) {
+        // Values captured by closures are shared; a value locked by the running statement is
+        // checked at its next access.
+        if let Some(value) = value.read_lock::<Dynamic>() {
+            ctx.engine().ensure_data_size_within_limits(&value)?;
+        }
+    }
+    Ok(None)
+}
 
 /// `array.sort(comparer)`: a stable merge sort that stops at the comparer's first error.
 ///

@@ -275,9 +275,9 @@ impl<C: Clock> Runner<'_, C> {
             )
         } else if let Some(h) = self.flow.hooks_at(HookPoint::Tally, p.stage).next() {
             let mut t = BTreeMap::new();
-            t.insert(String::from("for"), HookValue::Num(counts.for_.into()));
-            t.insert(String::from("against"), HookValue::Num(counts.against.into()));
-            t.insert(String::from("abstain"), HookValue::Num(counts.abstain.into()));
+            t.insert(String::from("votes_for"), HookValue::Num(counts.for_.into()));
+            t.insert(String::from("votes_against"), HookValue::Num(counts.against.into()));
+            t.insert(String::from("votes_abstain"), HookValue::Num(counts.abstain.into()));
             t.insert(String::from("present"), HookValue::Num(round.present.into()));
             t.insert(String::from("written"), HookValue::Num(round.written.into()));
             t.insert(String::from("members"), HookValue::Num(members.into()));
