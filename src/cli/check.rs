@@ -34,18 +34,17 @@ pub(crate) fn run(args: &CheckArgs, fmt: Format) -> Outcome {
                 if fmt != Format::Json {
                     let c = &checked.program;
                     out.push_str(&format!(
-                        "{}: ok — `{}`: {} kinds, {} parameters, {} scoring tables, {} marks, {} awards{}\n",
+                        "{}: ok — `{}`: {}, {}, {}, {}, {}{}\n",
                         path.display(),
                         c.name,
-                        c.schema.kinds.len(),
-                        c.params.len(),
-                        c.scorings.len(),
-                        c.marks.len(),
-                        c.awards.len(),
+                        count(c.schema.kinds.len(), "kind"),
+                        count(c.params.len(), "parameter"),
+                        count(c.scorings.len(), "scoring table"),
+                        count(c.marks.len(), "mark"),
+                        count(c.awards.len(), "award"),
                         match checked.warnings.len() {
                             0 => String::new(),
-                            1 => String::from(", 1 warning"),
-                            n => format!(", {n} warnings"),
+                            n => format!(", {}", count(n, "warning")),
                         }
                     ));
                 }
@@ -70,4 +69,9 @@ pub(crate) fn run(args: &CheckArgs, fmt: Format) -> Outcome {
         Exit::Ok
     };
     (code, out, err)
+}
+
+/// `1 award`, `2 awards`.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

@@ -97,13 +97,16 @@ pub(crate) fn run(args: &FlowArgs, fmt: Format) -> Outcome {
                     FlowCommand::Check { .. } if fmt != Format::Json => {
                         let f = &checked.flow;
                         out.push_str(&format!(
-                            "{}: ok — `{}`: {} stages, {} transitions, {} votes, {} hooks\n",
+                            "{}: ok — `{}`: {}, {}, {}, {}\n",
                             path.display(),
                             f.name,
-                            f.stages.len(),
-                            f.transitions.len(),
-                            f.stages.iter().filter(|s| s.vote.is_some()).count(),
-                            f.hook_refs.len()
+                            super::check::count(f.stages.len(), "stage"),
+                            super::check::count(f.transitions.len(), "transition"),
+                            super::check::count(
+                                f.stages.iter().filter(|s| s.vote.is_some()).count(),
+                                "vote"
+                            ),
+                            super::check::count(f.hook_refs.len(), "hook")
                         ));
                     }
                     FlowCommand::Check { .. } => {}
