@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
+mod demo;
 mod eval;
 mod flow;
 mod generate;
+mod office;
 
 /// Rules and workflow engine for thi đua, khen thưởng (emulation and commendation).
 #[derive(Debug, Parser)]
@@ -19,6 +21,15 @@ pub(crate) struct Cli {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = ErrorFormat::Human, global = true)]
     error_format: ErrorFormat,
+    /// The database file of office commands (default `thidua.db`; `thidua-demo.db` for `demo`).
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    /// Who acts in office commands: `ID:ROLE[,ROLE]`, e.g. `thu_ky:secretary`.
+    #[arg(long = "as", global = true, default_value = "admin")]
+    actor: String,
+    /// When an office command happens (`2025-12-01T08:00`); the system clock when absent.
+    #[arg(long, global = true)]
+    at: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -31,6 +42,10 @@ enum Command {
     Flow(flow::FlowArgs),
     /// Write a generated sample cycle (CSV) for the shipped rule set.
     Generate(generate::GenerateArgs),
+    /// Run a whole sample cycle into a fresh database and show what an auditor sees.
+    Demo,
+    #[command(flatten)]
+    Office(office::OfficeCommand),
 }
 
 /// `--error-format`.
@@ -80,6 +95,17 @@ pub(crate) fn run(cli: &Cli) -> Outcome {
         Command::Eval(a) => eval::run(a, fmt),
         Command::Flow(a) => flow::run(a, fmt),
         Command::Generate(a) => generate::run(a),
+        Command::Demo => {
+            demo::run(&cli.db.clone().unwrap_or_else(|| PathBuf::from("thidua-demo.db")), fmt)
+        }
+        Command::Office(c) => {
+            let args = office::OfficeArgs {
+                db: cli.db.clone().unwrap_or_else(|| PathBuf::from("thidua.db")),
+                actor: cli.actor.clone(),
+                at: cli.at.clone(),
+            };
+            office::run(c, &args, fmt)
+        }
     }
 }
 

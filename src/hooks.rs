@@ -41,7 +41,7 @@ use std::time::Duration;
 
 use rhai::{AST, CallFnOptions, Dynamic, Engine, Position, Scope};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, FileId, Span};
 
@@ -56,7 +56,7 @@ mod tests;
 ///
 /// Numbers are exact decimals: rhai integers returned by a script become [`HookValue::Num`], and
 /// arguments are always passed to scripts as decimals. Map keys are sorted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HookValue {
     /// rhai's `()`.
     Unit,

@@ -1,6 +1,7 @@
 //! thidua: a rules-and-workflow engine for Vietnam's thi đua, khen thưởng work.
 
 pub mod ast;
+pub mod audit;
 pub mod check;
 pub mod data;
 pub mod diag;
@@ -8,8 +9,10 @@ pub mod eval;
 pub mod explain;
 pub mod hooks;
 pub mod model;
+pub mod office;
 pub mod program;
 pub mod report;
 pub mod sample;
+pub mod store;
 pub mod syntax;
 pub mod workflow;

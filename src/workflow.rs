@@ -21,7 +21,7 @@ pub mod show;
 pub mod store;
 
 pub use calendar::Calendar;
-pub use check::{CheckedFlow, check_workflow};
+pub use check::{CheckedFlow, check_workflow, check_workflow_with};
 
 /// Names a guard may use besides the entity's fields, parameters and built-ins, with the
 /// slot each reads.

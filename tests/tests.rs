@@ -23,5 +23,6 @@
 mod cli;
 mod corpus;
 mod domain;
+mod office;
 mod props;
 mod workflows;

@@ -685,3 +685,37 @@ fn a_tally_hook_replaces_the_counting_rule() {
     let history = show::history(&r.proposal(&s, id).unwrap());
     assert!(history.contains("tally hook unanimous.rhai"), "{history}");
 }
+
+/// Found in review of the SQLite store: a second visit to a vote stage reused round 1, so its
+/// secret ballots were counted together with the first visit's.
+#[test]
+fn issue_3_secret_counts_of_a_second_visit_are_not_mixed_with_the_first() {
+    let mut c = cycle();
+    let f = flow(&mut c, "annual");
+    let clock = ManualClock::new(at(1, 12, 2025));
+    let r = runner(&c, &f, &clock);
+    let mut s = MemoryStore::new();
+    let id = r.nominate_eligible(&mut s, &unit_head(), "tap_the_ldxs").unwrap()[1];
+    let bloc =
+        [("dv09", Choice::For, BallotMode::Present), ("dv10", Choice::For, BallotMode::Present)];
+    r.advance(&mut s, &unit_head(), id, "submit", None).unwrap();
+    vote(&r, &mut s, id, &bloc_leader(), &bloc);
+    // A void council round (5 present: no quorum), all against.
+    let against: Vec<(String, Choice, BallotMode)> =
+        (1..=5).map(|i| (format!("hd{i:02}"), Choice::Against, BallotMode::Present)).collect();
+    let refs: Vec<(&str, Choice, BallotMode)> =
+        against.iter().map(|(v, c, m)| (v.as_str(), *c, *m)).collect();
+    vote(&r, &mut s, id, &secretary(), &refs);
+    r.advance(&mut s, &secretary(), id, "return_for_documents", Some("bổ sung hồ sơ")).unwrap();
+    r.advance(&mut s, &unit_head(), id, "submit", None).unwrap();
+    vote(&r, &mut s, id, &bloc_leader(), &bloc);
+    council_vote(&r, &mut s, id, &secretary(), 6, 0, 0);
+    let p = r.proposal(&s, id).unwrap();
+    let last = p.events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::RoundClosed { counts, .. } => Some(*counts),
+        _ => None,
+    });
+    let counts = last.unwrap();
+    assert_eq!((counts.for_, counts.against), (6, 0), "only this visit's ballots are counted");
+    assert_eq!(stage(&r, &s, &f, id), "decision");
+}

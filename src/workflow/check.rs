@@ -36,10 +36,23 @@ pub fn check_workflow(
     program: &Program,
     sources: &mut SourceMap,
 ) -> Result<CheckedFlow, Vec<Diagnostic>> {
+    let load = |path: &str| std::fs::read_to_string(base.join(path));
+    check_workflow_with(name, text, &load, program, sources)
+}
+
+/// As [`check_workflow`], reading each hook script (by the path written in the file) through
+/// `load`: e.g. from texts stored in a database rather than from disk.
+pub fn check_workflow_with(
+    name: &str,
+    text: &str,
+    load: &dyn Fn(&str) -> std::io::Result<String>,
+    program: &Program,
+    sources: &mut SourceMap,
+) -> Result<CheckedFlow, Vec<Diagnostic>> {
     let file = sources.add(name, text);
     let ast = crate::syntax::parse_workflow(text, file).map_err(|d| vec![*d])?;
     let mut cx = Cx { program, diags: Vec::new(), roles: BTreeMap::new(), stages: BTreeMap::new() };
-    let flow = cx.build(&ast, name, base, sources);
+    let flow = cx.build(&ast, name, load, sources);
     let mut diags = cx.diags;
     diag::sort(&mut diags);
     match flow {
@@ -142,7 +155,7 @@ impl Cx<'_> {
         &mut self,
         ast: &wast::WorkflowFile,
         file_name: &str,
-        base: &Path,
+        load: &dyn Fn(&str) -> std::io::Result<String>,
         sources: &mut SourceMap,
     ) -> Option<Flow> {
         let kind = self.kind(&ast.kind);
@@ -535,8 +548,7 @@ impl Cx<'_> {
                     .with_help("attach `tally` hooks to vote stages"),
                 );
             }
-            let path = base.join(&h.path.value);
-            let script = match std::fs::read_to_string(&path) {
+            let script = match load(&h.path.value) {
                 Ok(s) => s,
                 Err(e) => {
                     self.diags.push(

@@ -175,6 +175,7 @@ impl<'a, C: Clock> Runner<'a, C> {
             tie_pending: false,
             last_votes: (0, 0),
             fields: BTreeMap::new(),
+            revoked: None,
             version: 0,
             events: Vec::new(),
         };
@@ -182,6 +183,7 @@ impl<'a, C: Clock> Runner<'a, C> {
             at: now,
             actor: actor.label(),
             kind: EventKind::Nominated {
+                workflow: self.flow.name.clone(),
                 entity: entity.to_string(),
                 award: award.to_string(),
                 cycle: p.cycle,
@@ -235,7 +237,9 @@ impl<'a, C: Clock> Runner<'a, C> {
         p.entered = now.date();
         p.due = due;
         p.round = None;
-        p.rounds_opened = 0;
+        // Round numbers continue across visits to a stage: secret counts are kept per
+        // (proposal, stage, round), so a second visit must not reuse round 1.
+        p.rounds_opened = rounds_held(&p.events, self.flow.stage_name(to));
         p.failed_rounds = 0;
         p.awaiting_decision = false;
         p.tie_pending = false;
@@ -471,6 +475,61 @@ impl<'a, C: Clock> Runner<'a, C> {
         Ok(())
     }
 
+    /// Revoke a conferred award (Luật TĐKT 2022 Điều 93): only a role that may take the
+    /// transition that ended the proposal, with the grounds and the revoking decision.
+    pub fn revoke(
+        &self,
+        store: &mut dyn EventStore,
+        actor: &Actor,
+        id: u64,
+        grounds: &str,
+        decision: &str,
+    ) -> Result<()> {
+        let p = self.proposal(store, id)?;
+        if !self.flow.stages.get(p.stage).is_some_and(|s| s.terminal) {
+            return Err(WorkflowError::State(format!(
+                "proposal {id} is not closed; only a conferred award can be revoked"
+            )));
+        }
+        if p.revoked.is_some() {
+            return Err(WorkflowError::State(format!("proposal {id} was already revoked")));
+        }
+        let via = p.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::Entered { via: Some(v), .. } => Some(v.clone()),
+            _ => None,
+        });
+        let Some(t) = via
+            .as_deref()
+            .and_then(|v| self.flow.transition(v))
+            .and_then(|t| self.flow.transitions.get(t))
+        else {
+            return Err(WorkflowError::State(format!(
+                "proposal {id} was not closed by a conferral"
+            )));
+        };
+        if t.by.is_empty() {
+            return Err(WorkflowError::State(format!(
+                "proposal {id} ended on a vote's outcome, not on a conferral"
+            )));
+        }
+        self.require_role(actor, &t.by, "revoke the award")?;
+        if grounds.trim().is_empty() || decision.trim().is_empty() {
+            return Err(WorkflowError::State(String::from(
+                "a revocation needs its grounds and the revoking decision (Luật Điều 93)",
+            )));
+        }
+        let event = NewEvent {
+            at: self.clock.now(),
+            actor: actor.label(),
+            kind: EventKind::Revoked {
+                grounds: grounds.to_string(),
+                decision: decision.to_string(),
+            },
+        };
+        store.append(id, p.version, self.flow.stage_name(p.stage), vec![event], Vec::new())?;
+        Ok(())
+    }
+
     fn refuse_if_terminal(&self, p: &Proposal) -> Result<()> {
         if self.flow.stages.get(p.stage).is_some_and(|s| s.terminal) {
             return Err(WorkflowError::State(format!(
@@ -518,8 +577,18 @@ impl<'a, C: Clock> Runner<'a, C> {
     }
 
     /// Every proposal's state, by id.
+    ///
+    /// Only proposals governed by this runner's workflow: a store may hold several.
     pub fn all(&self, store: &dyn EventStore) -> Result<Vec<Proposal>> {
-        store.proposals()?.into_iter().map(|id| self.proposal(store, id)).collect()
+        let mut out = Vec::new();
+        for id in store.proposals()? {
+            let events = store.events(id)?;
+            let ours = events.iter().any(|e| matches!(&e.kind, EventKind::Nominated { workflow, .. } if *workflow == self.flow.name));
+            if ours {
+                out.push(project(self.flow, self.cx.data, self.flow.kind, id, events)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Proposals past their stage's deadline on `today`, oldest due first.
@@ -529,4 +598,13 @@ impl<'a, C: Clock> Runner<'a, C> {
         v.sort_by_key(|p| (p.due, p.id));
         Ok(v)
     }
+}
+
+/// Rounds already opened in a stage over a proposal's whole history.
+fn rounds_held(events: &[Event], stage: &str) -> u32 {
+    let n = events
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::RoundOpened { stage: s, .. } if s == stage))
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

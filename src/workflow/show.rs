@@ -200,7 +200,7 @@ pub fn history(p: &super::engine::Proposal) -> String {
     let mut out = String::new();
     for e in &p.events {
         let what = match &e.kind {
-            EventKind::Nominated { entity, award, cycle, ruleset, source } => format!(
+            EventKind::Nominated { entity, award, cycle, ruleset, source, .. } => format!(
                 "nominated `{entity}` for `{award}`, cycle {cycle}, under rule set {}…; {}",
                 ruleset.get(..12).unwrap_or(ruleset),
                 match source {
@@ -296,6 +296,9 @@ pub fn history(p: &super::engine::Proposal) -> String {
                     (None, false) => "VOID",
                 }
             ),
+            EventKind::Revoked { grounds, decision } => {
+                format!("REVOKED: {grounds}; decision: {decision}")
+            }
             EventKind::Decided { passed, reason } => {
                 format!(
                     "decided after the last round: {} — {reason}",

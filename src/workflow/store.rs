@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::hooks::HookValue;
 
 /// A ballot choice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     /// Đồng ý.
@@ -27,7 +27,7 @@ pub enum Choice {
 }
 
 /// How a ballot was given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BallotMode {
     /// In the meeting.
@@ -37,7 +37,7 @@ pub enum BallotMode {
 }
 
 /// Counts of choices.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// For.
     pub for_: u32,
@@ -59,7 +59,7 @@ impl Counts {
 }
 
 /// How a proposal was opened.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// From an evaluation's eligible list.
@@ -69,11 +69,13 @@ pub enum Source {
 }
 
 /// What happened.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
     /// A proposal was opened for an entity, award and cycle, pinned to a rule set's hash.
     Nominated {
+        /// The workflow that governs the proposal.
+        workflow: String,
         /// Entity id.
         entity: String,
         /// Award name.
@@ -162,6 +164,13 @@ pub enum EventKind {
         /// How it was decided: the rule applied, or the tally hook.
         reason: String,
     },
+    /// A conferred award was revoked (Luật TĐKT 2022 Điều 93) by the authority that conferred it.
+    Revoked {
+        /// The grounds (Điều 93 k2: false declaration, forged dossier, unlawful appraisal…).
+        grounds: String,
+        /// The revoking decision (number, date, signer).
+        decision: String,
+    },
     /// After the last round failed, the named role decided.
     Decided {
         /// Outcome.
@@ -172,7 +181,7 @@ pub enum EventKind {
 }
 
 /// One stored event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// Position in the whole log (1-based).
     pub seq: u64,

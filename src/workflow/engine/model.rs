@@ -208,6 +208,8 @@ pub struct Proposal {
     pub last_votes: (u32, u32),
     /// Fields set by hooks.
     pub fields: BTreeMap<String, HookValue>,
+    /// Grounds, if the award was revoked after conferral.
+    pub revoked: Option<String>,
     /// Version (number of events).
     pub version: u64,
     /// Its events.
@@ -223,6 +225,8 @@ pub(super) fn project(
     events: Vec<Event>,
 ) -> Result<Proposal> {
     let mut p: Option<Proposal> = None;
+    // Rounds opened per stage over the whole history (numbers continue across visits).
+    let mut held: BTreeMap<String, u32> = BTreeMap::new();
     for e in &events {
         match &e.kind {
             EventKind::Nominated { entity, award, cycle, ruleset, .. } => {
@@ -247,6 +251,7 @@ pub(super) fn project(
                     tie_pending: false,
                     last_votes: (0, 0),
                     fields: BTreeMap::new(),
+                    revoked: None,
                     version: 0,
                     events: Vec::new(),
                 });
@@ -267,7 +272,7 @@ pub(super) fn project(
                         p.entered = e.at.date();
                         p.due = *due;
                         p.round = None;
-                        p.rounds_opened = 0;
+                        p.rounds_opened = held.get(stage.as_str()).copied().unwrap_or(0);
                         p.failed_rounds = 0;
                         p.awaiting_decision = false;
                         p.tie_pending = false;
@@ -278,6 +283,7 @@ pub(super) fn project(
                         }
                     }
                     EventKind::RoundOpened {
+                        stage,
                         round,
                         electorate,
                         threshold,
@@ -288,6 +294,7 @@ pub(super) fn project(
                         rule,
                         ..
                     } => {
+                        *held.entry(stage.clone()).or_default() += 1;
                         p.rounds_opened = *round;
                         p.round = Some(Round {
                             number: *round,
@@ -338,6 +345,7 @@ pub(super) fn project(
                         p.awaiting_decision = false;
                         p.tie_pending = false;
                     }
+                    EventKind::Revoked { grounds, .. } => p.revoked = Some(grounds.clone()),
                     EventKind::Nominated { .. } => {}
                 }
             }

@@ -1,0 +1,656 @@
+//! What auditors and admins read from a store: verification, a proposal's full explanation,
+//! the status dashboard and award reports.
+//!
+//! [`verify`] checks the hash chain, then replays: every registered text against its hash,
+//! every evaluation against its recorded result hash (under the rules and data in force at
+//! that point of the log), and every vote tally against its ballots and rule, naming the
+//! event where anything diverges.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::diag::SourceMap;
+use crate::eval::TraceMode;
+use crate::office::{Loaded, Office, OfficeError, results_hash, texts_hash};
+use crate::store::Record;
+use crate::workflow::engine::Proposal;
+use crate::workflow::store::{EventKind, EventStore as _};
+
+type Result<T> = std::result::Result<T, OfficeError>;
+
+/// One divergence found by [`verify`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Divergence {
+    /// The event's sequence number.
+    pub seq: u64,
+    /// What is wrong.
+    pub what: String,
+}
+
+/// The outcome of [`verify`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    /// Events in the log.
+    pub events: u64,
+    /// The chain head (keep a copy elsewhere to detect a rewrite of the whole tail).
+    pub head: String,
+    /// Evaluations replayed.
+    pub evaluations: u64,
+    /// Tallies replayed.
+    pub tallies: u64,
+    /// Everything that diverges, in log order.
+    pub problems: Vec<Divergence>,
+}
+
+impl Verification {
+    /// Readable summary.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        if self.problems.is_empty() {
+            let _ = writeln!(
+                out,
+                "verified: {} events, hash chain intact (head {}), {} evaluation(s) and {} tally(ies) replayed identically",
+                self.events, self.head, self.evaluations, self.tallies
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "VERIFICATION FAILED: {} problem(s) in {} events",
+                self.problems.len(),
+                self.events
+            );
+            for p in &self.problems {
+                let _ = writeln!(out, "  event {}: {}", p.seq, p.what);
+            }
+        }
+        out
+    }
+}
+
+/// A round being replayed.
+struct OpenRound {
+    stage: String,
+    round: u32,
+    members: u32,
+    threshold: Decimal,
+    of_all: bool,
+    secret: bool,
+    voted: u32,
+}
+
+/// Check the chain and replay every evaluation and tally.
+pub fn verify(office: &Office) -> Result<Verification> {
+    let chain = office.store.verify_chain()?;
+    let mut problems: Vec<Divergence> =
+        chain.problems.iter().map(|p| Divergence { seq: p.seq, what: p.what.clone() }).collect();
+    // Each sealed box must hold exactly as many ballots as secret votes were logged.
+    problems.extend(
+        office.store.verify_sealed()?.into_iter().map(|p| Divergence { seq: p.seq, what: p.what }),
+    );
+    let mut evaluations = 0;
+    let mut tallies = 0;
+    // Replay the records in order, keeping the rules and data in force at each point.
+    let mut sources = SourceMap::new();
+    let mut rules: BTreeMap<String, crate::program::Program> = BTreeMap::new();
+    let mut current_rules: Option<String> = None;
+    let mut data: Option<(BTreeMap<String, String>, String)> = None;
+    let mut cycle_year: Option<i32> = None;
+    let records = match office.store.records() {
+        Ok(r) => r,
+        Err(e) => {
+            problems.push(Divergence { seq: 0, what: format!("records cannot be read: {e}") });
+            Vec::new()
+        }
+    };
+    for (entry, record) in records {
+        let seq = entry.seq;
+        match record {
+            Record::CycleOpened { cycle, .. } => cycle_year = Some(cycle),
+            Record::RulesetRegistered { name, text, sha256 } => {
+                if crate::check::ruleset_hash(&text) != sha256 {
+                    problems.push(Divergence {
+                        seq,
+                        what: format!(
+                            "rule set `{name}`: text does not match its recorded SHA-256"
+                        ),
+                    });
+                }
+                match crate::check::check_source(&name, &text, &mut sources) {
+                    Ok(c) => {
+                        rules.insert(sha256.clone(), c.program);
+                        current_rules = Some(sha256);
+                    }
+                    Err(_) => problems.push(Divergence {
+                        seq,
+                        what: format!("rule set `{name}` no longer checks"),
+                    }),
+                }
+            }
+            Record::WorkflowRegistered { name, text, hooks, sha256 } => {
+                let mut all = hooks.clone();
+                all.insert(name.clone(), text);
+                if texts_hash(&all) != sha256 {
+                    problems.push(Divergence {
+                        seq,
+                        what: format!(
+                            "workflow `{name}`: text or hooks do not match the recorded SHA-256"
+                        ),
+                    });
+                }
+            }
+            Record::DataImported { files, sha256 } => {
+                if texts_hash(&files) != sha256 {
+                    problems.push(Divergence {
+                        seq,
+                        what: String::from("imported data does not match its recorded SHA-256"),
+                    });
+                }
+                data = Some((files, sha256));
+            }
+            Record::RosterRegistered { .. } => {}
+            Record::EvaluationRun { ruleset, data: data_hash, results, .. } => {
+                evaluations += 1;
+                let (Some(program), Some((files, dh))) = (rules.get(&ruleset), data.as_ref())
+                else {
+                    problems.push(Divergence {
+                        seq,
+                        what: String::from(
+                            "evaluation names a rule set or data not registered before it",
+                        ),
+                    });
+                    continue;
+                };
+                if *dh != data_hash || current_rules.as_deref() != Some(ruleset.as_str()) {
+                    problems.push(Divergence {
+                        seq,
+                        what: String::from(
+                            "evaluation does not name the rules and data in force at that point",
+                        ),
+                    });
+                    continue;
+                }
+                let refs: Vec<(&str, &str)> =
+                    files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+                let replayed = crate::data::load_csv_str(&program.schema, &refs, &mut sources)
+                    .ok()
+                    .and_then(|d| {
+                        let c = crate::eval::resolve_cycle(program, cycle_year).ok()?;
+                        let e = crate::eval::evaluate(program, &d, c, TraceMode::Off).ok()?;
+                        Some(results_hash(program, &d, &e))
+                    });
+                if replayed.as_deref() != Some(results.as_str()) {
+                    problems.push(Divergence {
+                        seq,
+                        what: String::from("re-evaluating gives different results than recorded"),
+                    });
+                }
+            }
+        }
+    }
+    // Replay every tally from its ballots.
+    for id in office.store.proposals()? {
+        let events = office.store.events(id)?;
+        let mut open: Option<OpenRound> = None;
+        let mut counted = crate::workflow::store::Counts::default();
+        let mut secret_ballots = 0u32;
+        for e in &events {
+            match &e.kind {
+                EventKind::RoundOpened {
+                    stage,
+                    round,
+                    electorate,
+                    threshold,
+                    of_all,
+                    secret,
+                    ..
+                } => {
+                    open = Some(OpenRound {
+                        stage: stage.clone(),
+                        round: *round,
+                        members: u32::try_from(electorate.len()).unwrap_or(u32::MAX),
+                        threshold: *threshold,
+                        of_all: *of_all,
+                        secret: *secret,
+                        voted: 0,
+                    });
+                    counted = crate::workflow::store::Counts::default();
+                    secret_ballots = 0;
+                }
+                EventKind::BallotCast { choice, .. } => {
+                    match choice {
+                        Some(c) => counted.add(*c),
+                        None => secret_ballots += 1,
+                    }
+                    if let Some(o) = open.as_mut() {
+                        o.voted += 1;
+                    }
+                }
+                EventKind::RoundClosed { round, counts, members, passed, tied, reason, .. } => {
+                    tallies += 1;
+                    let Some(OpenRound {
+                        stage,
+                        round: r,
+                        members: m,
+                        threshold,
+                        of_all,
+                        secret,
+                        voted,
+                    }) = open.take()
+                    else {
+                        problems.push(Divergence {
+                            seq: e.seq,
+                            what: String::from("a round closed that was never opened"),
+                        });
+                        continue;
+                    };
+                    let actual = if secret { office.store.sealed(id, &stage, r)? } else { counted };
+                    let box_total = actual.for_ + actual.against + actual.abstain;
+                    if secret && box_total != secret_ballots {
+                        problems.push(Divergence { seq: e.seq, what: format!("the sealed box holds {box_total} ballot(s) but {secret_ballots} member(s) voted") });
+                    }
+                    if *round != r || *members != m || *counts != actual {
+                        problems.push(Divergence { seq: e.seq, what: format!("tally of round {round} does not match its ballots ({} for, {} against, {} abstain counted)", actual.for_, actual.against, actual.abstain) });
+                        continue;
+                    }
+                    let base = if of_all { m } else { voted };
+                    let rule = base > 0
+                        && Decimal::from(actual.for_)
+                            >= (threshold * Decimal::from(base)).round_dp(9);
+                    let hook_or_quorum =
+                        reason.starts_with("tally hook") || reason.starts_with("quorum not met");
+                    if let Some(p) = passed
+                        && !hook_or_quorum
+                        && !tied
+                        && *p != rule
+                    {
+                        problems.push(Divergence {
+                            seq: e.seq,
+                            what: format!(
+                                "round {round} is recorded as {} but its rule gives {}",
+                                if *p { "passed" } else { "failed" },
+                                if rule { "passed" } else { "failed" }
+                            ),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.seq);
+    problems.dedup();
+    Ok(Verification { events: chain.events, head: chain.head, evaluations, tallies, problems })
+}
+
+/// Stage counts per award and overdue proposals, like a bình xét dashboard.
+pub fn status(office: &Office, loaded: &Loaded, today: chrono::NaiveDate) -> Result<String> {
+    let mut out = String::new();
+    if let Some((c, label)) = &loaded.cycle {
+        let _ = writeln!(out, "Chu kỳ (cycle) {c}: {label}");
+    }
+    let proposals = all_proposals(office, loaded)?;
+    let mut by: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for (flow, p) in &proposals {
+        let stage =
+            loaded.flow(flow).map(|f| f.flow.stage_name(p.stage).to_string()).unwrap_or_default();
+        let stage = if p.revoked.is_some() { format!("{stage} (revoked)") } else { stage };
+        *by.entry((p.award.clone(), stage)).or_default() += 1;
+    }
+    let _ = writeln!(out, "{} proposal(s)", proposals.len());
+    let mut last = String::new();
+    for ((award, stage), n) in &by {
+        if *award != last {
+            let label = loaded
+                .rules()
+                .ok()
+                .and_then(|r| r.program.awards.iter().find(|a| a.name == *award))
+                .and_then(|a| a.label.clone())
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {award} — {label}");
+            last.clone_from(award);
+        }
+        let _ = writeln!(out, "    {stage:<24} {n}");
+    }
+    let overdue: Vec<&(String, Proposal)> =
+        proposals.iter().filter(|(_, p)| p.due.is_some_and(|d| today > d)).collect();
+    let _ = writeln!(out, "overdue on {today}: {}", overdue.len());
+    for (flow, p) in overdue {
+        let stage =
+            loaded.flow(flow).map(|f| f.flow.stage_name(p.stage).to_string()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  #{} {} {} in `{stage}`, due {}",
+            p.id,
+            p.entity,
+            p.award,
+            p.due.map(|d| d.to_string()).unwrap_or_default()
+        );
+    }
+    Ok(out)
+}
+
+/// Every proposal with the workflow that governs it.
+pub fn all_proposals(office: &Office, loaded: &Loaded) -> Result<Vec<(String, Proposal)>> {
+    let clock = crate::workflow::engine::ManualClock::new(chrono::NaiveDateTime::MIN);
+    let mut out = Vec::new();
+    for id in office.store.proposals()? {
+        let flow = office.workflow_of(id)?;
+        let runner = loaded.runner(&flow, &clock)?;
+        out.push((flow, runner.proposal(&office.store, id)?));
+    }
+    Ok(out)
+}
+
+/// A conferred award, for reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conferral {
+    /// Proposal id.
+    pub proposal: u64,
+    /// Cycle.
+    pub cycle: i32,
+    /// Award name.
+    pub award: String,
+    /// Award label.
+    pub label: String,
+    /// `title` or `commendation`.
+    pub category: String,
+    /// `individual` or `collective`.
+    pub level: String,
+    /// Entity id.
+    pub entity: String,
+    /// Entity name.
+    pub name: String,
+    /// The unit: the entity itself for a unit, its parent for a person.
+    pub unit: String,
+    /// Decision note (number, date, signer).
+    pub decision: String,
+    /// When and by whom.
+    pub at: String,
+    /// Who signed.
+    pub by: String,
+}
+
+/// Conferred (and not revoked) awards.
+pub fn conferrals(office: &Office, loaded: &Loaded) -> Result<Vec<Conferral>> {
+    let rules = loaded.rules()?;
+    let program = &rules.program;
+    let data = loaded.dataset()?;
+    let mut out = Vec::new();
+    for (flow, p) in all_proposals(office, loaded)? {
+        let f = &loaded.flow(&flow)?.flow;
+        let Some(stage) = f.stages.get(p.stage) else { continue };
+        if !stage.terminal || p.revoked.is_some() {
+            continue;
+        }
+        let Some((via, note, at, by)) = p.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::Entered { via: Some(v), note, .. } => {
+                Some((v.clone(), note.clone(), e.at, e.actor.clone()))
+            }
+            _ => None,
+        }) else {
+            continue;
+        };
+        // Conferred = entered a terminal stage by hand (a signature), not by a failed vote.
+        let manual =
+            f.transition(&via).and_then(|t| f.transitions.get(t)).is_some_and(|t| !t.by.is_empty());
+        if !manual || stage.name.contains("reject") || stage.name.contains("withdraw") {
+            continue;
+        }
+        let Some(award) = program.awards.iter().find(|a| a.name == p.award) else { continue };
+        let kind = award.kind;
+        let leaf = program.members.get(kind.0 as usize).copied().flatten().is_none();
+        let unit = if leaf {
+            program
+                .schema
+                .kind_def(kind)
+                .and_then(|k| k.parent)
+                .and_then(|pk| {
+                    data.table(kind)
+                        .and_then(|t| t.parents.get(p.row as usize))
+                        .and_then(|r| data.table(pk).and_then(|t| t.ids.get(*r as usize)))
+                })
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        } else {
+            p.entity.clone()
+        };
+        out.push(Conferral {
+            proposal: p.id,
+            cycle: p.cycle,
+            award: award.name.clone(),
+            label: award.label.clone().unwrap_or_default(),
+            category: match award.category {
+                crate::ast::AwardCategory::Title => String::from("title"),
+                crate::ast::AwardCategory::Commendation => String::from("commendation"),
+            },
+            level: String::from(if leaf { "individual" } else { "collective" }),
+            entity: p.entity.clone(),
+            name: crate::report::entity_name(program, data, kind, p.row).unwrap_or_default(),
+            unit,
+            decision: note.unwrap_or_default(),
+            at: at.format("%Y-%m-%d %H:%M").to_string(),
+            by,
+        });
+    }
+    Ok(out)
+}
+
+/// Counts of conferred awards by award, level and unit, as a table.
+pub fn report(list: &[Conferral]) -> String {
+    let mut out = String::new();
+    let mut by_award: BTreeMap<(i32, String, String, String), u64> = BTreeMap::new();
+    let mut by_unit: BTreeMap<String, u64> = BTreeMap::new();
+    for c in list {
+        *by_award
+            .entry((c.cycle, c.level.clone(), c.award.clone(), c.label.clone()))
+            .or_default() += 1;
+        *by_unit.entry(c.unit.clone()).or_default() += 1;
+    }
+    let _ = writeln!(out, "Khen thưởng đã quyết định (conferred awards): {}", list.len());
+    let _ = writeln!(out, "  {:<6} {:<11} {:<48} {:>5}", "cycle", "level", "award", "count");
+    for ((cycle, level, award, label), n) in &by_award {
+        let _ =
+            writeln!(out, "  {cycle:<6} {level:<11} {:<48} {n:>5}", format!("{label} ({award})"));
+    }
+    let _ = writeln!(out, "  by unit:");
+    for (unit, n) in &by_unit {
+        let _ = writeln!(out, "    {unit:<10} {n}");
+    }
+    out
+}
+
+/// The decision list as CSV.
+pub fn decisions_csv(list: &[Conferral]) -> std::result::Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "proposal", "cycle", "award", "label", "category", "level", "entity", "name", "unit",
+        "decision", "at", "by",
+    ])
+    .map_err(|e| e.to_string())?;
+    for c in list {
+        w.write_record([
+            c.proposal.to_string(),
+            c.cycle.to_string(),
+            c.award.clone(),
+            c.label.clone(),
+            c.category.clone(),
+            c.level.clone(),
+            c.entity.clone(),
+            c.name.clone(),
+            c.unit.clone(),
+            c.decision.clone(),
+            c.at.clone(),
+            c.by.clone(),
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// Everything about one proposal: the decision, each vote against its rule, the eligibility
+/// proof under the rule set it was pinned to, and the hashes that tie it to the log.
+pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
+    let flow_name = office.workflow_of(id)?;
+    let f = loaded.flow(&flow_name)?;
+    let clock = crate::workflow::engine::ManualClock::new(chrono::NaiveDateTime::MIN);
+    let runner = loaded.runner(&flow_name, &clock)?;
+    let p = runner.proposal(&office.store, id)?;
+    let mut out = String::new();
+    let pinned = loaded.rulesets.get(&p.ruleset).ok_or_else(|| {
+        OfficeError::Missing(format!(
+            "proposal {id} is pinned to rule set {}, which is not in the store",
+            p.ruleset
+        ))
+    })?;
+    let program = &pinned.program;
+    let data = loaded.dataset()?;
+    let kind = f.flow.kind;
+    let name = crate::report::entity_name(program, data, kind, p.row).unwrap_or_default();
+    let award = program.awards.iter().find(|a| a.name == p.award);
+    let label = award.and_then(|a| a.label.clone()).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "Đề nghị (proposal) #{id}: {name} [{}] — {label} ({}), chu kỳ {}",
+        p.entity, p.award, p.cycle
+    );
+    let _ = writeln!(out, "Quy trình (workflow): {} — {}", f.flow.name, f.flow.label);
+    let stage = f.flow.stage_name(p.stage);
+    let _ = writeln!(
+        out,
+        "Trạng thái (stage): {stage}{}",
+        p.revoked.as_ref().map(|g| format!(" — ĐÃ HỦY BỎ (revoked): {g}")).unwrap_or_default()
+    );
+    // 1. The decision.
+    let _ = writeln!(out, "\n1. Quyết định (decision)");
+    match p.events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::Entered { via: Some(v), note, .. }
+            if f.flow.stages.get(p.stage).is_some_and(|s| s.terminal) =>
+        {
+            Some((e, v, note))
+        }
+        _ => None,
+    }) {
+        Some((e, via, note)) => {
+            let _ = writeln!(
+                out,
+                "   event {}: `{via}` by {} at {}",
+                e.seq,
+                e.actor,
+                e.at.format("%Y-%m-%d %H:%M")
+            );
+            if let Some(n) = note {
+                let _ = writeln!(out, "   {n}");
+            }
+        }
+        None => {
+            let _ = writeln!(out, "   not decided yet");
+        }
+    }
+    // 2. Votes.
+    let _ = writeln!(out, "\n2. Biểu quyết (votes), each against its rule");
+    let mut any = false;
+    for e in &p.events {
+        match &e.kind {
+            EventKind::RoundOpened {
+                stage,
+                round,
+                body,
+                electorate,
+                excluded,
+                rule,
+                secret,
+                ..
+            } => {
+                any = true;
+                let _ = writeln!(
+                    out,
+                    "   event {}: round {round} of `{body}` in `{stage}`: {} member(s){}, {} ballot; rule: {rule}",
+                    e.seq,
+                    electorate.len(),
+                    if excluded.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} excluded on their own proposal", excluded.join(", "))
+                    },
+                    if *secret { "secret" } else { "open" }
+                );
+            }
+            EventKind::RoundClosed {
+                counts, present, written, members, passed, reason, ..
+            } => {
+                let _ = writeln!(
+                    out,
+                    "   event {}: {} for, {} against, {} abstain ({present} present, {written} in writing, of {members}) → {}: {reason}",
+                    e.seq,
+                    counts.for_,
+                    counts.against,
+                    counts.abstain,
+                    match passed {
+                        Some(true) => "passed",
+                        Some(false) => "failed",
+                        None => "no outcome",
+                    }
+                );
+            }
+            EventKind::Decided { passed, reason } => {
+                let _ = writeln!(
+                    out,
+                    "   event {}: decided by {}: {} — {reason}",
+                    e.seq,
+                    e.actor,
+                    if *passed { "passed" } else { "failed" }
+                );
+            }
+            _ => {}
+        }
+    }
+    if !any {
+        let _ = writeln!(out, "   no vote held");
+    }
+    // 3. Eligibility proof under the pinned rule set.
+    let _ = writeln!(
+        out,
+        "\n3. Chứng minh đủ điều kiện khi đề nghị (eligibility proof at nomination, rule set {})",
+        pinned.name
+    );
+    let cycle = crate::eval::resolve_cycle(program, Some(p.cycle))
+        .map_err(|d| OfficeError::Invalid(vec![*d], loaded.sources.clone()))?;
+    let traced = crate::eval::evaluate(program, data, cycle, TraceMode::Entity(kind, p.row))
+        .map_err(|d| OfficeError::Invalid(vec![*d], loaded.sources.clone()))?;
+    let x = crate::explain::explain(
+        program,
+        data,
+        &traced,
+        &loaded.sources,
+        kind,
+        p.row,
+        Some(&p.award),
+    )
+    .map_err(OfficeError::Missing)?;
+    for line in x.text().lines() {
+        let _ = writeln!(out, "   {line}");
+    }
+    // 4. Hashes.
+    let _ = writeln!(out, "\n4. Dấu vết (hashes)");
+    let _ = writeln!(out, "   rule set (pinned at nomination): {}", p.ruleset);
+    if let Some((_, h)) = &loaded.data {
+        let _ = writeln!(out, "   data: {h}");
+    }
+    let _ = writeln!(out, "   workflow: {}", f.sha256);
+    if let Some(last) = p.events.last() {
+        let log = office.store.log()?;
+        if let Some(entry) = log.iter().find(|l| l.seq == last.seq) {
+            let _ = writeln!(out, "   last event {}: hash {}", entry.seq, entry.hash);
+        }
+    }
+    // 5. History.
+    let _ = writeln!(out, "\n5. Lịch sử (history)");
+    for line in crate::workflow::show::history(&p).lines() {
+        let _ = writeln!(out, "   {line}");
+    }
+    Ok(out)
+}

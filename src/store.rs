@@ -1,0 +1,903 @@
+//! The durable store: an append-only, hash-chained event log in one SQLite file.
+//!
+//! [`SqliteStore`] implements [`EventStore`] with exactly the semantics of
+//! [`MemoryStore`](crate::workflow::store::MemoryStore) (proposal ids from a counter, versions
+//! per proposal, an optimistic version check, all-or-nothing appends), and adds cycle-level
+//! [`Record`]s, the raw [`log`](SqliteStore::log), and [`verify_chain`](SqliteStore::verify_chain).
+//!
+//! # Layout
+//!
+//! | table | holds |
+//! |---|---|
+//! | `events` | every row of the log: proposal events (`proposal` set) and cycle records (`proposal` NULL), with `seq`, `version`, `at`, `actor`, `kind`, `payload`, `prev_hash`, `hash` |
+//! | `head` | one row: how many rows the log has and the hash of the last one |
+//! | `counters` | the last proposal id handed out |
+//! | `sealed` | secret-ballot counts per (proposal, stage, round, choice): no voter, no seq, no time |
+//! | `schema_version` | one row: the schema version (see `schema.rs` for the migrations) |
+//!
+//! `at` is stored as ISO 8601 text (`2025-12-01T08:00:00`, with fractional seconds only when
+//! non-zero). `payload` is the compact JSON of the [`EventKind`] or [`Record`] as serde writes
+//! it (struct fields in declaration order, maps sorted by key), and `kind` is its tag
+//! (`"nominated"`, `"ballot_cast"`, `"cycle_opened"`…). A record's `version` is its position
+//! among the cycle records, as an event's is among its proposal's events.
+//!
+//! # The hash chain
+//!
+//! Each row's `hash` is the SHA-256 (lowercase hex) of these bytes, which anyone can recompute
+//! from the stored text with a few lines of script:
+//!
+//! ```text
+//! thidua-event-v1\n
+//! <len>:<prev_hash>\n  <len>:<seq>\n  <len>:<proposal or ->\n  <len>:<version>\n
+//! <len>:<at>\n  <len>:<actor>\n  <len>:<kind>\n  <len>:<payload>\n
+//! ```
+//!
+//! (each field on its own line, prefixed by its length in bytes and a colon, numbers in
+//! decimal, no spaces). `prev_hash` is the previous row's `hash`, 64 zeros for the first row.
+//! The `head` row (count and last hash) is updated in the same transaction as every append.
+//!
+//! What the chain detects, and [`SqliteStore::verify_chain`] locates by seq:
+//! - any edit of a stored field (payload, actor, time, kind, version, proposal, seq) without
+//!   recomputing the hash: the row's hash no longer matches its content;
+//! - such an edit *with* the row's own hash recomputed: the next row's `prev_hash` no longer
+//!   matches, or, for the last row, the head does not;
+//! - a deleted row: a gap in `seq` (in the middle) or a head that counts more rows (at the end);
+//! - a forged row inserted in the middle, even with a correct hash of its own: the next row's
+//!   `prev_hash` and the renumbered rows' hashes;
+//! - payloads swapped between rows, rows reordered, a damaged head.
+//!
+//! What it does **not** protect against: someone with write access who rewrites every row from
+//! some point on, recomputing each hash, and the head too, produces a log that is consistent
+//! with itself. Only comparing the head hash with a copy kept elsewhere catches that, so
+//! reports should print [`ChainReport::head`] and the count, and auditors should keep them
+//! (on paper, in signed minutes, in another system). The chain is not a signature: it proves
+//! consistency, not authorship. The proposal counter and the sealed counts are outside the
+//! chain (see below).
+//!
+//! # Secret ballots
+//!
+//! A secret choice only increments a count in `sealed` (a `WITHOUT ROWID` table with all three
+//! choices created together, so not even row order reveals which choice came first). The
+//! `ballot_cast` event says who voted, with `choice: null`. Nothing stored links a voter to a
+//! choice, and the counts are **not** part of the chain: an edit of `sealed` is invisible to
+//! [`verify_chain`](SqliteStore::verify_chain). [`SqliteStore::verify_sealed`] checks what can
+//! be checked, that every box holds exactly as many ballots as secret `ballot_cast` events
+//! were chained for its round ([`SqliteStore::sealed_total`] gives one box's total).
+//!
+//! Old versions of a page can linger in SQLite's write-ahead log; after a transaction that
+//! wrote sealed counts commits, the store checkpoints and truncates the WAL (best effort: a
+//! concurrent reader can delay it to a later checkpoint), and `secure_delete` zeroes freed
+//! pages. Someone who can read the file *between two ballots* of an open round still learns
+//! the choice in between; the secrecy is that of the file at rest once a round is closed.
+//!
+//! # Transactions and concurrency
+//!
+//! Every write runs in `BEGIN IMMEDIATE`: the writer takes the database's write lock before
+//! reading the version it checks, so of two connections appending to the same proposal at the
+//! same expected version exactly one succeeds and the other gets [`StoreError::Conflict`].
+//! A connection waits up to 5 s for another's lock, then fails with [`StoreError::Backend`].
+//! [`SqliteStore::transaction`] groups several writes; writes inside it join it (as
+//! savepoints), so a failure anywhere leaves nothing.
+
+mod chain;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, params};
+use serde::{Deserialize, Serialize};
+
+use crate::workflow::store::{
+    Choice, Counts, Event, EventKind, EventStore, NewEvent, SealedBallot, StoreError,
+};
+use chain::{Head, RawRow, Verifier};
+
+/// The schema version this build writes, and the newest it opens.
+pub const SCHEMA_VERSION: i64 = schema::CURRENT_VERSION;
+
+/// How `at` is written: ISO 8601, fractional seconds only when non-zero.
+const AT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
+
+/// How long the checkpoint after a sealed write waits for readers.
+const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// The columns of `events`, in [`RawRow`] order.
+const COLUMNS: &str = "seq, proposal, version, at, actor, kind, payload, prev_hash, hash";
+
+/// A record about the cycle as a whole (not about one proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum Record {
+    /// The cycle was opened.
+    CycleOpened {
+        /// The cycle's year.
+        cycle: i32,
+        /// A label for people.
+        label: String,
+    },
+    /// A rule set was registered.
+    RulesetRegistered {
+        /// Its name (file name).
+        name: String,
+        /// Its full text.
+        text: String,
+        /// SHA-256 (hex) of the text.
+        sha256: String,
+    },
+    /// A workflow was registered.
+    WorkflowRegistered {
+        /// Its name.
+        name: String,
+        /// Its full text.
+        text: String,
+        /// The text of the hook scripts it uses, by file name.
+        hooks: BTreeMap<String, String>,
+        /// SHA-256 (hex) over the workflow and its hooks.
+        sha256: String,
+    },
+    /// The cycle's data was imported.
+    DataImported {
+        /// The imported files' text, by file name.
+        files: BTreeMap<String, String>,
+        /// SHA-256 (hex) over all files.
+        sha256: String,
+    },
+    /// The members of a voting body were registered.
+    RosterRegistered {
+        /// The body.
+        body: String,
+        /// Its members' ids.
+        members: Vec<String>,
+    },
+    /// The rule set was evaluated on the data.
+    EvaluationRun {
+        /// SHA-256 of the rule set.
+        ruleset: String,
+        /// SHA-256 of the data.
+        data: String,
+        /// SHA-256 of the results.
+        results: String,
+        /// How many entities were eligible, by award.
+        eligible: BTreeMap<String, u64>,
+    },
+}
+
+/// One row of the log, as stored (for verify, explain and reports).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogEntry {
+    /// Position in the whole log (1-based).
+    pub seq: u64,
+    /// The proposal, or `None` for a cycle-level [`Record`].
+    pub proposal: Option<u64>,
+    /// Position in the proposal's history (or among the cycle records), 1-based.
+    pub version: u64,
+    /// When.
+    pub at: NaiveDateTime,
+    /// Who.
+    pub actor: String,
+    /// The payload's tag: `"nominated"`, `"ballot_cast"`, `"cycle_opened"`…
+    pub kind: String,
+    /// The payload as stored: the JSON of the [`EventKind`] or [`Record`].
+    pub payload: String,
+    /// The previous row's hash (64 zeros for the first).
+    pub prev_hash: String,
+    /// This row's hash (see the module docs for what it covers).
+    pub hash: String,
+}
+
+/// What [`SqliteStore::verify_chain`] found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    /// Rows in the log.
+    pub events: u64,
+    /// The last row's stored hash (64 zeros for an empty log): compare it with a copy kept
+    /// elsewhere.
+    pub head: String,
+    /// Every problem found, in seq order, at most 100 (the last then says how many more).
+    pub problems: Vec<ChainProblem>,
+}
+
+impl ChainReport {
+    /// No problem found.
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// One problem found by verification, located by seq.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainProblem {
+    /// The row where the problem shows (for a missing row, the missing seq; 0 when no row
+    /// applies).
+    pub seq: u64,
+    /// What is wrong, e.g. "hash does not match its content" or "previous hash does not match
+    /// event 41".
+    pub what: String,
+}
+
+/// The durable store: see the [module docs](self).
+pub struct SqliteStore {
+    conn: Connection,
+    /// For error messages: "`path`" or "the in-memory store".
+    what: String,
+    path: Option<PathBuf>,
+    /// Transactions open (1 = the outer one, more = savepoints).
+    depth: u32,
+    /// Sealed counts were written in the current transaction: checkpoint after commit.
+    sealed_written: bool,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .field("depth", &self.depth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A store error from an SQLite one, with context; busy and non-database files get plain words.
+fn sql_error(context: &str, e: &rusqlite::Error) -> StoreError {
+    let secs = schema::BUSY_TIMEOUT.as_secs();
+    StoreError::Backend(match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
+            "{context}: the database is locked by another connection or process (gave up after \
+             waiting {secs} s; {e})"
+        ),
+        Some(ErrorCode::NotADatabase) => {
+            format!("{context}: the file is not an SQLite database ({e})")
+        }
+        Some(ErrorCode::DatabaseCorrupt) => {
+            format!("{context}: the database file is corrupt ({e})")
+        }
+        _ => format!("{context}: {e}"),
+    })
+}
+
+fn json_error(context: &str, e: &serde_json::Error) -> StoreError {
+    StoreError::Backend(format!("{context}: {e}"))
+}
+
+/// A `u64` as SQLite's `i64`.
+fn to_i64(n: u64, what: &str) -> Result<i64, StoreError> {
+    i64::try_from(n).map_err(|_| StoreError::Backend(format!("{what} {n} is too large to store")))
+}
+
+/// An `i64` read back as `u64`.
+fn to_u64(n: i64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(n).map_err(|_| StoreError::Backend(format!("stored {what} {n} is negative")))
+}
+
+/// `at` as stored, refusing a time that would not read back identical.
+fn format_at(at: NaiveDateTime) -> Result<String, StoreError> {
+    let text = at.format(AT_FORMAT).to_string();
+    match NaiveDateTime::parse_from_str(&text, AT_FORMAT) {
+        Ok(back) if back == at => Ok(text),
+        _ => Err(StoreError::Backend(format!("the time {at} cannot be stored exactly"))),
+    }
+}
+
+fn parse_at(text: &str, seq: i64) -> Result<NaiveDateTime, StoreError> {
+    NaiveDateTime::parse_from_str(text, AT_FORMAT).map_err(|e| {
+        StoreError::Backend(format!("event {seq}: time `{text}` is not a valid timestamp ({e})"))
+    })
+}
+
+fn choice_name(c: Choice) -> &'static str {
+    match c {
+        Choice::For => "for",
+        Choice::Against => "against",
+        Choice::Abstain => "abstain",
+    }
+}
+
+fn read_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok(RawRow {
+        seq: row.get(0)?,
+        proposal: row.get(1)?,
+        version: row.get(2)?,
+        at: row.get(3)?,
+        actor: row.get(4)?,
+        kind: row.get(5)?,
+        payload: row.get(6)?,
+        prev_hash: row.get(7)?,
+        hash: row.get(8)?,
+    })
+}
+
+fn entry(raw: RawRow) -> Result<LogEntry, StoreError> {
+    Ok(LogEntry {
+        seq: to_u64(raw.seq, "seq")?,
+        proposal: raw.proposal.map(|p| to_u64(p, "proposal id")).transpose()?,
+        version: to_u64(raw.version, "version")?,
+        at: parse_at(&raw.at, raw.seq)?,
+        actor: raw.actor,
+        kind: raw.kind,
+        payload: raw.payload,
+        prev_hash: raw.prev_hash,
+        hash: raw.hash,
+    })
+}
+
+/// The JSON of a payload and its tag (the value of `tag_field`).
+fn payload_of<T: Serialize>(value: &T, tag_field: &str) -> Result<(String, String), StoreError> {
+    let json =
+        serde_json::to_value(value).map_err(|e| json_error("cannot encode a payload", &e))?;
+    let tag = json
+        .get(tag_field)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| StoreError::Backend(format!("a payload has no `{tag_field}` tag")))?;
+    let text =
+        serde_json::to_string(value).map_err(|e| json_error("cannot encode a payload", &e))?;
+    Ok((text, tag))
+}
+
+impl SqliteStore {
+    /// Open or create the store in the file at `path`.
+    ///
+    /// Sets WAL mode, a 5 s busy timeout, full sync and foreign keys, and applies the schema
+    /// migrations in order inside one transaction. Refuses, with a clear error and without
+    /// changing the file, a file that is not SQLite, an SQLite database of another
+    /// application, and a store written by a newer thidua (a higher schema version).
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let what = format!("`{}`", path.display());
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| sql_error(&format!("cannot open {what}"), &e))?;
+        SqliteStore::setup(conn, what, Some(path.to_path_buf()))
+    }
+
+    /// A fresh store in memory (tests, dry runs): nothing is kept after it is dropped.
+    ///
+    /// ```
+    /// use thidua::store::{Record, SqliteStore};
+    /// let mut store = SqliteStore::open_in_memory()?;
+    /// let at = chrono::NaiveDate::from_ymd_opt(2025, 12, 1)
+    ///     .and_then(|d| d.and_hms_opt(8, 0, 0))
+    ///     .unwrap_or_default();
+    /// let record = Record::CycleOpened { cycle: 2025, label: "Năm 2025".into() };
+    /// assert_eq!(store.record(at, "admin", &record)?, 1);
+    /// assert!(store.verify_chain()?.is_clean());
+    /// # Ok::<(), thidua::workflow::store::StoreError>(())
+    /// ```
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let what = String::from("the in-memory store");
+        let conn = Connection::open_in_memory()
+            .map_err(|e| sql_error(&format!("cannot open {what}"), &e))?;
+        SqliteStore::setup(conn, what, None)
+    }
+
+    fn setup(
+        conn: Connection,
+        what: String,
+        path: Option<PathBuf>,
+    ) -> Result<SqliteStore, StoreError> {
+        schema::configure(&conn, &what)?;
+        schema::migrate(&conn, &what)?;
+        Ok(SqliteStore { conn, what, path, depth: 0, sealed_written: false })
+    }
+
+    /// The file this store lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Run `f` inside one transaction: commands that write several things call this so that
+    /// a failure or a crash leaves nothing half-written.
+    ///
+    /// The outer call begins `BEGIN IMMEDIATE` (taking the write lock at once) and commits
+    /// if `f` returns `Ok`; on `Err` (or a panic) everything `f` wrote is rolled back. Calls
+    /// inside `f` (including [`append`](EventStore::append), [`record`](Self::record) and
+    /// nested `transaction`s) join it as savepoints: a nested failure that `f` handles rolls
+    /// back only the nested part.
+    pub fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut SqliteStore) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.transaction_with(f)
+    }
+
+    /// [`transaction`](Self::transaction) for a closure with its own error type (e.g. a
+    /// workflow command's), which must be able to hold a [`StoreError`].
+    pub fn transaction_with<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut SqliteStore) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let outer = self.depth == 0;
+        let savepoint = format!("thidua_{}", self.depth);
+        let begin =
+            if outer { String::from("BEGIN IMMEDIATE") } else { format!("SAVEPOINT {savepoint}") };
+        self.conn
+            .execute_batch(&begin)
+            .map_err(|e| sql_error(&format!("cannot begin a transaction on {}", self.what), &e))?;
+        self.depth += 1;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        self.depth -= 1;
+        match result {
+            Ok(Ok(value)) => {
+                self.finish(outer, &savepoint)?;
+                Ok(value)
+            }
+            Ok(Err(e)) => {
+                self.abort(outer, &savepoint);
+                Err(e)
+            }
+            Err(panic) => {
+                self.abort(outer, &savepoint);
+                std::panic::resume_unwind(panic)
+            }
+        }
+    }
+
+    /// Commit (outer) or release (savepoint).
+    fn finish(&mut self, outer: bool, savepoint: &str) -> Result<(), StoreError> {
+        if !outer {
+            return self.conn.execute_batch(&format!("RELEASE {savepoint}")).map_err(|e| {
+                self.abort(false, savepoint);
+                sql_error(&format!("cannot complete a nested transaction on {}", self.what), &e)
+            });
+        }
+        if self.conn.is_autocommit() {
+            // SQLite rolled the transaction back itself (I/O error, disk full…).
+            self.sealed_written = false;
+            return Err(StoreError::Backend(format!(
+                "the transaction on {} was aborted by SQLite; nothing was written",
+                self.what
+            )));
+        }
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            self.abort(true, savepoint);
+            return Err(sql_error(
+                &format!("cannot commit to {}; nothing was written", self.what),
+                &e,
+            ));
+        }
+        if std::mem::take(&mut self.sealed_written) {
+            // Best effort: drop old page images (with earlier counts) from the WAL. A reader
+            // elsewhere can keep it from completing (the next checkpoint will), so wait for
+            // readers only briefly: the write itself has succeeded.
+            let _short = self.conn.busy_timeout(CHECKPOINT_WAIT);
+            let _checkpoint =
+                self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0));
+            let _restored = self.conn.busy_timeout(schema::BUSY_TIMEOUT);
+        }
+        Ok(())
+    }
+
+    /// Roll back (outer) or roll back to and release (savepoint). A failure here leaves
+    /// nothing more to undo: SQLite already ended the transaction.
+    fn abort(&mut self, outer: bool, savepoint: &str) {
+        if outer {
+            self.sealed_written = false;
+            if !self.conn.is_autocommit() {
+                let _rollback = self.conn.execute_batch("ROLLBACK");
+            }
+        } else {
+            let _rollback =
+                self.conn.execute_batch(&format!("ROLLBACK TO {savepoint}; RELEASE {savepoint}"));
+        }
+    }
+
+    /// Run read-only `f` on one consistent snapshot (joins a transaction already open).
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if !self.conn.is_autocommit() {
+            return f(&self.conn);
+        }
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(|e| sql_error(&format!("cannot read {}", self.what), &e))?;
+        let result = f(&tx);
+        // Read-only: ending it either way is the same; dropping rolls back.
+        drop(tx);
+        result
+    }
+
+    fn fail<'a>(&'a self, action: &'a str) -> impl Fn(rusqlite::Error) -> StoreError + 'a {
+        move |e| sql_error(&format!("cannot {action} ({})", self.what), &e)
+    }
+
+    /// Append one row after the head, inside the current transaction; returns its seq.
+    fn push_row(
+        &mut self,
+        proposal: Option<i64>,
+        version: i64,
+        at: NaiveDateTime,
+        actor: &str,
+        kind: String,
+        payload: String,
+    ) -> Result<i64, StoreError> {
+        let head: Head = self
+            .conn
+            .query_row("SELECT count, hash FROM head WHERE id = 1", [], |r| {
+                Ok(Head { count: r.get(0)?, hash: r.get(1)? })
+            })
+            .optional()
+            .map_err(self.fail("read the chain head"))?
+            .ok_or_else(|| {
+                StoreError::Backend(format!("{} is damaged: the chain head is missing", self.what))
+            })?;
+        let mut row = RawRow {
+            seq: head.count.saturating_add(1),
+            proposal,
+            version,
+            at: format_at(at)?,
+            actor: actor.to_string(),
+            kind,
+            payload,
+            prev_hash: head.hash,
+            hash: String::new(),
+        };
+        row.hash = row.content_hash();
+        self.conn
+            .execute(
+                &format!(
+                    "INSERT INTO events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                ),
+                params![
+                    row.seq,
+                    row.proposal,
+                    row.version,
+                    row.at,
+                    row.actor,
+                    row.kind,
+                    row.payload,
+                    row.prev_hash,
+                    row.hash
+                ],
+            )
+            .map_err(self.fail("append to the log"))?;
+        self.conn
+            .execute(
+                "UPDATE head SET count = ?1, hash = ?2 WHERE id = 1",
+                params![row.seq, row.hash],
+            )
+            .map_err(self.fail("update the chain head"))?;
+        Ok(row.seq)
+    }
+
+    /// Append a cycle-level record, chained, in its own transaction (or the one open).
+    /// Returns its seq.
+    pub fn record(
+        &mut self,
+        at: NaiveDateTime,
+        actor: &str,
+        record: &Record,
+    ) -> Result<u64, StoreError> {
+        let (payload, kind) = payload_of(record, "record")?;
+        self.transaction(|s| {
+            let count: i64 = s
+                .conn
+                .query_row("SELECT COUNT(*) FROM events WHERE proposal IS NULL", [], |r| r.get(0))
+                .map_err(s.fail("count the cycle records"))?;
+            let seq = s.push_row(None, count.saturating_add(1), at, actor, kind, payload)?;
+            to_u64(seq, "seq")
+        })
+    }
+
+    /// All cycle-level records in order, each with its log row (seq, time, actor…).
+    pub fn records(&self) -> Result<Vec<(LogEntry, Record)>, StoreError> {
+        self.read(|conn| {
+            let rows = select(
+                conn,
+                &format!("SELECT {COLUMNS} FROM events WHERE proposal IS NULL ORDER BY seq"),
+                [],
+                &self.what,
+            )?;
+            rows.into_iter()
+                .map(|raw| {
+                    let record: Record = serde_json::from_str(&raw.payload).map_err(|e| {
+                        json_error(&format!("record {} cannot be read", raw.seq), &e)
+                    })?;
+                    Ok((entry(raw)?, record))
+                })
+                .collect()
+        })
+    }
+
+    /// Every stored row in seq order.
+    pub fn log(&self) -> Result<Vec<LogEntry>, StoreError> {
+        self.read(|conn| {
+            select(conn, &format!("SELECT {COLUMNS} FROM events ORDER BY seq"), [], &self.what)?
+                .into_iter()
+                .map(entry)
+                .collect()
+        })
+    }
+
+    /// Recompute the whole chain from the stored rows and compare the head.
+    ///
+    /// Never stops at the first problem: every bad seq is reported (at most 100). Also
+    /// checks that each payload parses as its kind, that times are valid and that versions
+    /// follow each other. Does not check the sealed counts: see
+    /// [`verify_sealed`](Self::verify_sealed).
+    pub fn verify_chain(&self) -> Result<ChainReport, StoreError> {
+        self.read(|conn| {
+            let fail = |e: rusqlite::Error| sql_error(&format!("cannot verify {}", self.what), &e);
+            let mut verifier = Verifier::new();
+            let mut stmt = conn
+                .prepare(&format!("SELECT {COLUMNS} FROM events ORDER BY seq"))
+                .map_err(fail)?;
+            let mut rows = stmt.query([]).map_err(fail)?;
+            while let Some(row) = rows.next().map_err(fail)? {
+                match read_raw(row) {
+                    Ok(raw) => verifier.row(&raw),
+                    Err(e) => {
+                        let seq: i64 = row.get(0).map_err(fail)?;
+                        verifier.unreadable(seq, &e.to_string());
+                    }
+                }
+            }
+            let head = conn
+                .query_row("SELECT count, hash FROM head WHERE id = 1", [], |r| {
+                    Ok(Head { count: r.get(0)?, hash: r.get(1)? })
+                })
+                .optional()
+                .map_err(fail)?;
+            Ok(verifier.finish(head))
+        })
+    }
+
+    /// How many secret ballots the box of a proposal's round in a stage holds.
+    pub fn sealed_total(&self, proposal: u64, stage: &str, round: u32) -> Result<u64, StoreError> {
+        let Ok(p) = i64::try_from(proposal) else { return Ok(0) };
+        let total: i64 = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(SUM(count), 0) FROM sealed WHERE proposal = ?1 AND stage = ?2 AND \
+                 round = ?3",
+                params![p, stage, round],
+                |r| r.get(0),
+            )
+            .map_err(self.fail("read the sealed counts"))?;
+        to_u64(total, "sealed total")
+    }
+
+    /// Check every sealed box against the chained events: a box must hold exactly as many
+    /// ballots as `ballot_cast` events without a choice were appended for that proposal and
+    /// round while the proposal was in that stage (the last `entered` event before them).
+    ///
+    /// The counts themselves are not chained: this catches ballots added to or removed from
+    /// a box, not choices moved between counts of the same box.
+    pub fn verify_sealed(&self) -> Result<Vec<ChainProblem>, StoreError> {
+        self.read(|conn| {
+            // (proposal, stage, round) -> (secret ballots, seq of the last one)
+            let mut cast: BTreeMap<(i64, String, i64), (i64, i64)> = BTreeMap::new();
+            let rows = select(
+                conn,
+                &format!(
+                    "SELECT {COLUMNS} FROM events WHERE proposal IS NOT NULL AND kind IN \
+                     ('entered', 'ballot_cast') ORDER BY proposal, seq"
+                ),
+                [],
+                &self.what,
+            )?;
+            let mut stage: Option<(i64, String)> = None;
+            for raw in rows {
+                let Some(p) = raw.proposal else { continue };
+                let Ok(kind) = serde_json::from_str::<EventKind>(&raw.payload) else { continue };
+                match kind {
+                    EventKind::Entered { stage: s, .. } => stage = Some((p, s)),
+                    EventKind::BallotCast { round, choice: None, .. } => {
+                        let s = match &stage {
+                            Some((sp, s)) if *sp == p => s.clone(),
+                            _ => String::new(),
+                        };
+                        let e = cast.entry((p, s, i64::from(round))).or_insert((0, 0));
+                        e.0 += 1;
+                        e.1 = raw.seq;
+                    }
+                    _ => {}
+                }
+            }
+            let mut stmt = conn
+                .prepare(
+                    "SELECT proposal, stage, round, SUM(count) FROM sealed GROUP BY proposal, \
+                     stage, round ORDER BY proposal, stage, round",
+                )
+                .map_err(self.fail("read the sealed counts"))?;
+            let boxes = stmt
+                .query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get::<_, i64>(3)?)))
+                .and_then(Iterator::collect::<rusqlite::Result<BTreeMap<(i64, String, i64), i64>>>)
+                .map_err(self.fail("read the sealed counts"))?;
+            let mut problems = Vec::new();
+            let keys: std::collections::BTreeSet<&(i64, String, i64)> =
+                cast.keys().chain(boxes.keys()).collect();
+            for key in keys {
+                let (ballots, seq) = cast.get(key).copied().unwrap_or((0, 0));
+                let held = boxes.get(key).copied().unwrap_or(0);
+                if ballots != held {
+                    let (p, s, r) = key;
+                    problems.push(ChainProblem {
+                        seq: u64::try_from(seq).unwrap_or(0),
+                        what: format!(
+                            "the sealed box of proposal {p}, stage `{s}`, round {r} holds {held} \
+                             ballots but {ballots} secret ballots were cast"
+                        ),
+                    });
+                }
+            }
+            Ok(problems)
+        })
+    }
+
+    fn append_in_transaction(
+        &mut self,
+        proposal: u64,
+        expected_version: u64,
+        stage: &str,
+        events: Vec<NewEvent>,
+        sealed: Vec<SealedBallot>,
+    ) -> Result<(), StoreError> {
+        let p = to_i64(proposal, "proposal id")?;
+        let found: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM events WHERE proposal = ?1", [p], |r| r.get(0))
+            .map_err(self.fail("read the proposal's version"))?;
+        let found = to_u64(found, "version")?;
+        if found != expected_version {
+            return Err(StoreError::Conflict { proposal, expected: expected_version, found });
+        }
+        for (version, e) in (found + 1..).zip(events) {
+            let (payload, kind) = payload_of(&e.kind, "event")?;
+            self.push_row(Some(p), to_i64(version, "version")?, e.at, &e.actor, kind, payload)?;
+        }
+        // Aggregate first: one update per (round, choice), whatever the order of ballots.
+        let mut counts: BTreeMap<(u32, &'static str), i64> = BTreeMap::new();
+        for b in &sealed {
+            *counts.entry((b.round, choice_name(b.choice))).or_insert(0) += 1;
+        }
+        for ((round, choice), n) in counts {
+            // All three choices are created together, so no row's existence or position
+            // tells which choice came first.
+            self.conn
+                .execute(
+                    "INSERT INTO sealed (proposal, stage, round, choice, count) VALUES \
+                     (?1, ?2, ?3, 'for', 0), (?1, ?2, ?3, 'against', 0), (?1, ?2, ?3, 'abstain', 0) \
+                     ON CONFLICT DO NOTHING",
+                    params![p, stage, round],
+                )
+                .and_then(|_| {
+                    self.conn.execute(
+                        "UPDATE sealed SET count = count + ?5 WHERE proposal = ?1 AND stage = ?2 \
+                         AND round = ?3 AND choice = ?4",
+                        params![p, stage, round, choice, n],
+                    )
+                })
+                .map_err(self.fail("count a sealed ballot"))?;
+            self.sealed_written = true;
+        }
+        Ok(())
+    }
+}
+
+/// Run a query returning full `events` rows.
+fn select(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    what: &str,
+) -> Result<Vec<RawRow>, StoreError> {
+    let fail = |e: rusqlite::Error| sql_error(&format!("cannot read the log of {what}"), &e);
+    let mut stmt = conn.prepare(sql).map_err(fail)?;
+    let rows = stmt.query_map(params, read_raw).map_err(fail)?;
+    rows.collect::<rusqlite::Result<Vec<RawRow>>>().map_err(fail)
+}
+
+impl EventStore for SqliteStore {
+    fn next_proposal(&mut self) -> Result<u64, StoreError> {
+        self.transaction(|s| {
+            let id: i64 = s
+                .conn
+                .query_row(
+                    "UPDATE counters SET value = value + 1 WHERE name = 'proposal' RETURNING value",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(s.fail("take a proposal id"))?
+                .ok_or_else(|| {
+                    StoreError::Backend(format!(
+                        "{} is damaged: the proposal counter is missing",
+                        s.what
+                    ))
+                })?;
+            to_u64(id, "proposal id")
+        })
+    }
+
+    fn proposals(&self) -> Result<Vec<u64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT proposal FROM events WHERE proposal IS NOT NULL ORDER BY proposal",
+            )
+            .map_err(self.fail("list the proposals"))?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, i64>(0))
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<i64>>>)
+            .map_err(self.fail("list the proposals"))?;
+        ids.into_iter().map(|p| to_u64(p, "proposal id")).collect()
+    }
+
+    fn events(&self, proposal: u64) -> Result<Vec<Event>, StoreError> {
+        let Ok(p) = i64::try_from(proposal) else { return Ok(Vec::new()) };
+        let rows = select(
+            &self.conn,
+            &format!("SELECT {COLUMNS} FROM events WHERE proposal = ?1 ORDER BY seq"),
+            [p],
+            &self.what,
+        )?;
+        rows.into_iter()
+            .map(|raw| {
+                let kind: EventKind = serde_json::from_str(&raw.payload)
+                    .map_err(|e| json_error(&format!("event {} cannot be read", raw.seq), &e))?;
+                let e = entry(raw)?;
+                Ok(Event {
+                    seq: e.seq,
+                    proposal,
+                    version: e.version,
+                    at: e.at,
+                    actor: e.actor,
+                    kind,
+                })
+            })
+            .collect()
+    }
+
+    fn append(
+        &mut self,
+        proposal: u64,
+        expected_version: u64,
+        stage: &str,
+        events: Vec<NewEvent>,
+        sealed: Vec<SealedBallot>,
+    ) -> Result<(), StoreError> {
+        self.transaction(|s| {
+            s.append_in_transaction(proposal, expected_version, stage, events, sealed)
+        })
+    }
+
+    fn sealed(&self, proposal: u64, stage: &str, round: u32) -> Result<Counts, StoreError> {
+        let Ok(p) = i64::try_from(proposal) else { return Ok(Counts::default()) };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT choice, count FROM sealed WHERE proposal = ?1 AND stage = ?2 AND round = ?3")
+            .map_err(self.fail("read the sealed counts"))?;
+        let rows = stmt
+            .query_map(params![p, stage, round], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<(String, i64)>>>)
+            .map_err(self.fail("read the sealed counts"))?;
+        let mut counts = Counts::default();
+        for (choice, n) in rows {
+            let n = u32::try_from(n).map_err(|_| {
+                StoreError::Backend(format!(
+                    "sealed count {n} of proposal {proposal} is out of range"
+                ))
+            })?;
+            match choice.as_str() {
+                "for" => counts.for_ = n,
+                "against" => counts.against = n,
+                "abstain" => counts.abstain = n,
+                other => {
+                    return Err(StoreError::Backend(format!(
+                        "sealed box of proposal {proposal} holds an unknown choice `{other}`"
+                    )));
+                }
+            }
+        }
+        Ok(counts)
+    }
+}

@@ -1,0 +1,216 @@
+//! The office over SQLite, through the binary: the demo, a cycle run command by command,
+//! explanations, verification and tampering, and imports that must store nothing.
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn thidua_in(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("thidua")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+macro_rules! snap {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+#[test]
+fn the_demo_runs_a_whole_cycle_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = thidua_in(dir.path(), &["demo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.contains("verified:"), "{text}");
+    assert!(dir.path().join("thidua-demo.db").exists());
+    snap!("office_demo", text);
+    // Running it again starts afresh and gives the same output.
+    let again = thidua_in(dir.path(), &["demo"]);
+    assert_eq!(out(&again), out(&o), "the demo is reproducible");
+    // Commands work on the demo database.
+    let o = thidua_in(dir.path(), &["--db", "thidua-demo.db", "report", "--csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).starts_with("proposal,cycle,award,"), "{}", out(&o));
+    assert!(out(&o).contains("co_thi_dua_nganh"), "{}", out(&o));
+}
+
+#[test]
+fn the_demo_refuses_to_overwrite_another_database() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("real.db"), "not to be touched").unwrap();
+    let o = thidua_in(dir.path(), &["--db", "real.db", "demo"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(dir.path().join("real.db")).unwrap(), "not to be touched");
+}
+
+/// Run the demo, then change one stored byte and see `verify` point at the event.
+#[test]
+fn verify_locates_a_tampered_event() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(thidua_in(dir.path(), &["demo"]).status.code(), Some(0));
+    let db = dir.path().join("thidua-demo.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let (seq, payload): (i64, String) = conn
+            .query_row(
+                "SELECT seq, payload FROM events WHERE kind = 'round_closed' ORDER BY seq LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let forged = payload.replacen("\"against\":0", "\"against\":1", 1).replacen(
+            "\"against\":1,",
+            "\"against\":2,",
+            1,
+        );
+        assert_ne!(forged, payload, "the payload changed");
+        conn.execute(
+            "UPDATE events SET payload = ?1 WHERE seq = ?2",
+            rusqlite::params![forged, seq],
+        )
+        .unwrap();
+        let o = thidua_in(dir.path(), &["--db", "thidua-demo.db", "verify"]);
+        assert_ne!(o.status.code(), Some(0));
+        assert!(
+            err(&o).contains(&format!("event {seq}:")),
+            "verify names event {seq}: {}",
+            err(&o)
+        );
+    }
+}
+
+#[test]
+fn a_cycle_command_by_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rules = format!("{ROOT}/rules/vksnd_tinh.rules");
+    let flow = format!("{ROOT}/workflows/sector_flag.wf");
+    let data = format!("{ROOT}/rules/sample");
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", "cycle.db", "--at", "2026-01-05T08:00"];
+        all.extend(args);
+        let o = thidua_in(d, &all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+        out(&o)
+    };
+    run(&["open", "--cycle", "2025", "--label", "Năm 2025"]);
+    run(&["register", "rules", &rules]);
+    run(&["register", "workflow", &flow]);
+    run(&["register", "roster", "council", "hd01", "hd02", "hd03", "hd04", "hd05"]);
+    run(&["import", &data]);
+    assert!(run(&["evaluate"]).contains("co_thi_dua_nganh"));
+    let nominated = run(&[
+        "--as",
+        "cum_truong:bloc_leader",
+        "nominate",
+        "--workflow",
+        "sector_flag",
+        "--award",
+        "co_thi_dua_nganh",
+    ]);
+    assert!(nominated.contains("#1"), "{nominated}");
+    run(&["--as", "cum_truong:bloc_leader", "advance", "1", "submit"]);
+    run(&["--as", "cum_truong:bloc_leader", "vote", "open", "1"]);
+    for v in ["dv09", "dv10", "dv11"] {
+        run(&["--as", v, "vote", "cast", "1", v, "for"]);
+    }
+    run(&["--as", "cum_truong:bloc_leader", "vote", "close", "1"]);
+    // A member may not vote twice, and a refusal stores nothing.
+    run(&["--as", "thu_ky:secretary", "vote", "open", "1"]);
+    for v in ["hd01", "hd02", "hd03", "hd04"] {
+        run(&["--as", v, "vote", "cast", "1", v, "for"]);
+    }
+    let twice =
+        thidua_in(d, &["--db", "cycle.db", "--as", "hd01", "vote", "cast", "1", "hd01", "against"]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(err(&twice).contains("already voted"), "{}", err(&twice));
+    run(&["--as", "thu_ky:secretary", "vote", "cast", "1", "hd05", "for", "--written"]);
+    run(&["--as", "thu_ky:secretary", "vote", "close", "1"]);
+    let wrong =
+        thidua_in(d, &["--db", "cycle.db", "--as", "thu_ky:secretary", "advance", "1", "confer"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(err(&wrong).contains("needs the role `vien_truong`"), "{}", err(&wrong));
+    run(&[
+        "--as",
+        "vt:vien_truong",
+        "advance",
+        "1",
+        "confer",
+        "--note",
+        "Quyết định số 68/QĐ-VKSTC ngày 26/01/2026",
+    ]);
+    let status = run(&["status"]);
+    assert!(status.contains("conferred"), "{status}");
+    let explain = run(&["explain", "1"]);
+    assert!(explain.contains("Quyết định số 68/QĐ-VKSTC"), "{explain}");
+    assert!(explain.contains("≥ 80% of all members"), "{explain}");
+    assert!(explain.contains("Dẫn đầu cụm thi đua"), "{explain}");
+    snap!("office_explain", explain);
+    assert!(run(&["verify"]).starts_with("verified:"));
+    run(&[
+        "--as",
+        "vt:vien_truong",
+        "revoke",
+        "1",
+        "--grounds",
+        "Kê khai không trung thực (Điều 93 k2)",
+        "--decision",
+        "QĐ 12/QĐ-VKSTC",
+    ]);
+    assert!(run(&["report"]).contains("conferred awards): 0"));
+}
+
+#[test]
+fn a_bad_import_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = d.join("data");
+    std::fs::create_dir(&data).unwrap();
+    for f in ["cum.csv", "don_vi.csv", "history.csv"] {
+        std::fs::copy(format!("{ROOT}/rules/sample/{f}"), data.join(f)).unwrap();
+    }
+    let people = std::fs::read_to_string(format!("{ROOT}/rules/sample/can_bo.csv")).unwrap();
+    std::fs::write(data.join("can_bo.csv"), people.replacen("2010-", "2010-13-", 1)).unwrap();
+    let rules = format!("{ROOT}/rules/vksnd_tinh.rules");
+    for args in [vec!["open", "--cycle", "2025"], vec!["register", "rules", rules.as_str()]] {
+        let mut all = vec!["--db", "c.db", "--at", "2026-01-05T08:00", "--error-format", "plain"];
+        all.extend(args);
+        assert_eq!(thidua_in(d, &all).status.code(), Some(0));
+    }
+    let o = thidua_in(
+        d,
+        &[
+            "--db",
+            "c.db",
+            "--at",
+            "2026-01-05T08:00",
+            "--error-format",
+            "plain",
+            "import",
+            data.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(err(&o).contains("can_bo.csv:"), "{}", err(&o));
+    let v = thidua_in(d, &["--db", "c.db", "verify"]);
+    assert!(out(&v).contains("verified: 2 events"), "nothing was stored: {}", out(&v));
+}
