@@ -219,6 +219,14 @@ pub fn verify(office: &Office) -> Result<Verification> {
                     counted = crate::workflow::store::Counts::default();
                     secret_ballots = 0;
                 }
+                EventKind::Nominated { ruleset, .. } | EventKind::Migrated { to: ruleset, .. }
+                    if !rules.contains_key(ruleset) =>
+                {
+                    problems.push(Divergence {
+                        seq: e.seq,
+                        what: format!("proposal {id} is pinned to rule set {ruleset}, which was never registered"),
+                    });
+                }
                 EventKind::BallotCast { choice, .. } => {
                     match choice {
                         Some(c) => counted.add(*c),
@@ -651,6 +659,166 @@ pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
     let _ = writeln!(out, "\n5. Lịch sử (history)");
     for line in crate::workflow::show::history(&p).lines() {
         let _ = writeln!(out, "   {line}");
+    }
+    Ok(out)
+}
+
+/// A proposal's explanation as data (the JSON form of [`explain`]).
+#[derive(Debug, Serialize)]
+pub struct ProposalExplanation {
+    /// Proposal id.
+    pub proposal: u64,
+    /// The workflow that governs it.
+    pub workflow: String,
+    /// Its current stage.
+    pub stage: String,
+    /// Grounds, if revoked.
+    pub revoked: Option<String>,
+    /// The event that closed it by a signature (conferral), if any.
+    pub decision: Option<crate::workflow::store::Event>,
+    /// Every round opened and closed, and fallback decisions, in order.
+    pub votes: Vec<crate::workflow::store::Event>,
+    /// The eligibility proof under the rule set the proposal is pinned to.
+    pub eligibility: crate::explain::Explanation,
+    /// SHA-256 of the pinned rule set.
+    pub ruleset: String,
+    /// SHA-256 of the imported data.
+    pub data: Option<String>,
+    /// SHA-256 of the workflow and its hooks.
+    pub workflow_sha256: String,
+    /// Hash of the proposal's last event in the chain.
+    pub last_event_hash: Option<String>,
+    /// The full history.
+    pub events: Vec<crate::workflow::store::Event>,
+}
+
+/// [`explain`] as pretty JSON.
+pub fn explain_json(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
+    let flow_name = office.workflow_of(id)?;
+    let f = loaded.flow(&flow_name)?;
+    let clock = crate::workflow::engine::ManualClock::new(chrono::NaiveDateTime::MIN);
+    let runner = loaded.runner(&flow_name, &clock)?;
+    let p = runner.proposal(&office.store, id)?;
+    let pinned = loaded.rulesets.get(&p.ruleset).ok_or_else(|| {
+        OfficeError::Missing(format!(
+            "proposal {id} is pinned to rule set {}, which is not in the store",
+            p.ruleset
+        ))
+    })?;
+    let program = &pinned.program;
+    let data = loaded.dataset()?;
+    let kind = f.flow.kind;
+    let cycle = crate::eval::resolve_cycle(program, Some(p.cycle))
+        .map_err(|d| OfficeError::Invalid(vec![*d], loaded.sources.clone()))?;
+    let traced = crate::eval::evaluate(program, data, cycle, TraceMode::Entity(kind, p.row))
+        .map_err(|d| OfficeError::Invalid(vec![*d], loaded.sources.clone()))?;
+    let eligibility = crate::explain::explain(
+        program,
+        data,
+        &traced,
+        &loaded.sources,
+        kind,
+        p.row,
+        Some(&p.award),
+    )
+    .map_err(OfficeError::Missing)?;
+    let terminal = f.flow.stages.get(p.stage).is_some_and(|s| s.terminal);
+    let decision = if terminal {
+        p.events
+            .iter()
+            .rev()
+            .find(|e| matches!(&e.kind, EventKind::Entered { via: Some(_), .. }))
+            .cloned()
+    } else {
+        None
+    };
+    let votes = p
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.kind,
+                EventKind::RoundOpened { .. }
+                    | EventKind::RoundClosed { .. }
+                    | EventKind::Decided { .. }
+            )
+        })
+        .cloned()
+        .collect();
+    let last_event_hash = match p.events.last() {
+        Some(last) => office.store.log()?.into_iter().find(|l| l.seq == last.seq).map(|l| l.hash),
+        None => None,
+    };
+    let x = ProposalExplanation {
+        proposal: id,
+        workflow: f.flow.name.clone(),
+        stage: f.flow.stage_name(p.stage).to_string(),
+        revoked: p.revoked.clone(),
+        decision,
+        votes,
+        eligibility,
+        ruleset: p.ruleset.clone(),
+        data: loaded.data.as_ref().map(|(_, h)| h.clone()),
+        workflow_sha256: f.sha256.clone(),
+        last_event_hash,
+        events: p.events.clone(),
+    };
+    let mut s =
+        serde_json::to_string_pretty(&x).map_err(|e| OfficeError::Missing(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// An entity's awards across cycles: past cycles from the imported history, this cycle's
+/// proposals from the store.
+pub fn history(office: &Office, loaded: &Loaded, entity: &str) -> Result<String> {
+    let rules = loaded.rules()?;
+    let program = &rules.program;
+    let data = loaded.dataset()?;
+    let (kind, row) =
+        crate::explain::find_entity(program, data, entity).map_err(OfficeError::Missing)?;
+    let mut out = String::new();
+    let name = crate::report::entity_name(program, data, kind, row).unwrap_or_default();
+    let _ = writeln!(out, "{name} [{entity}]");
+    let mut by_cycle: BTreeMap<i32, Vec<String>> = BTreeMap::new();
+    for (i, fact) in program.schema.facts.iter().enumerate() {
+        if fact.entity != kind || fact.kind == crate::model::FactKind::Mark {
+            continue;
+        }
+        let id = crate::model::FactId(u32::try_from(i).unwrap_or(u32::MAX));
+        for c in data.history.cycles(id, row) {
+            by_cycle.entry(*c).or_default().push(format!(
+                "{} ({}) — history",
+                fact.label.as_deref().unwrap_or(&fact.name),
+                fact.name
+            ));
+        }
+    }
+    for (flow, p) in all_proposals(office, loaded)? {
+        if p.entity != entity {
+            continue;
+        }
+        let stage =
+            loaded.flow(&flow).map(|f| f.flow.stage_name(p.stage).to_string()).unwrap_or_default();
+        let label = program
+            .awards
+            .iter()
+            .find(|a| a.name == p.award)
+            .and_then(|a| a.label.clone())
+            .unwrap_or_default();
+        let state = if p.revoked.is_some() { format!("{stage}, revoked") } else { stage };
+        by_cycle
+            .entry(p.cycle)
+            .or_default()
+            .push(format!("{label} ({}) — proposal #{}, {state}", p.award, p.id));
+    }
+    if by_cycle.is_empty() {
+        let _ = writeln!(out, "  no awards recorded");
+    }
+    for (cycle, items) in by_cycle {
+        for item in items {
+            let _ = writeln!(out, "  {cycle}  {item}");
+        }
     }
     Ok(out)
 }

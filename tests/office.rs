@@ -214,3 +214,59 @@ fn a_bad_import_stores_nothing() {
     let v = thidua_in(d, &["--db", "c.db", "verify"]);
     assert!(out(&v).contains("verified: 2 events"), "nothing was stored: {}", out(&v));
 }
+
+#[test]
+fn a_proposal_moves_to_a_new_rule_set_and_history_spans_cycles() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rules = std::fs::read_to_string(format!("{ROOT}/rules/vksnd_tinh.rules")).unwrap();
+    // The council raises the flag's minimum score from 90 to 95 points.
+    let stricter = rules.replace(
+        "  90 from 2024-01-01 basis \"QĐ 424/QĐ-VKSTC (mẫu)\"",
+        "  95 from 2024-01-01 basis \"QĐ 424/QĐ-VKSTC (mẫu), sửa đổi\"",
+    );
+    assert_ne!(stricter, rules);
+    std::fs::write(d.join("v1.rules"), &rules).unwrap();
+    std::fs::write(d.join("v2.rules"), &stricter).unwrap();
+    let flow = format!("{ROOT}/workflows/sector_flag.wf");
+    let data = format!("{ROOT}/rules/sample");
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", "m.db", "--at", "2026-01-05T08:00"];
+        all.extend(args);
+        let o = thidua_in(d, &all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+        out(&o)
+    };
+    run(&["open", "--cycle", "2025"]);
+    run(&["register", "rules", "v1.rules"]);
+    run(&["register", "workflow", &flow]);
+    run(&["import", &data]);
+    run(&["evaluate"]);
+    run(&[
+        "--as",
+        "cum_truong:bloc_leader",
+        "nominate",
+        "--workflow",
+        "sector_flag",
+        "--award",
+        "co_thi_dua_nganh",
+    ]);
+    run(&["register", "rules", "v2.rules"]);
+    run(&["evaluate"]);
+    run(&["--as", "cum_truong:bloc_leader", "migrate", "1"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["explain", "1", "--format", "json"])).unwrap();
+    assert_eq!(json["ruleset"], thidua::check::ruleset_hash(&stricter));
+    assert_eq!(json["eligibility"]["awards"][0]["outcome"], "not_eligible");
+    assert!(
+        json["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["event"] == "migrated" && e["eligible"] == false)
+    );
+    let history = run(&["history", "dv12"]);
+    assert!(history.contains("2024  Tập thể lao động tiên tiến (tap_the_ldtt) — history"), "{history}");
+    assert!(history.contains("proposal #1, nominated"), "{history}");
+    assert!(run(&["verify"]).starts_with("verified:"));
+}

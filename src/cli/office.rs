@@ -79,6 +79,11 @@ pub(crate) enum OfficeCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Move an open proposal to the rule set registered last.
+    Migrate {
+        /// Proposal id.
+        id: u64,
+    },
     /// Revoke a conferred award (Luật TĐKT 2022 Điều 93).
     Revoke {
         /// Proposal id.
@@ -96,6 +101,14 @@ pub(crate) enum OfficeCommand {
     Explain {
         /// Proposal id.
         id: u64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
+    /// An entity's awards across cycles (history and proposals).
+    History {
+        /// Entity id (or `kind/id`).
+        entity: String,
     },
     /// Check the hash chain and replay every evaluation and tally.
     Verify,
@@ -160,6 +173,14 @@ pub(crate) enum ChoiceArg {
     For,
     Against,
     Abstain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExplainFormat {
+    /// Readable text.
+    Text,
+    /// JSON.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -330,6 +351,11 @@ pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format) -> Ou
             })?;
             Ok(format!("#{id}: decided\n"))
         }
+        OfficeCommand::Migrate { id } => {
+            let flow = office.workflow_of(*id)?;
+            office.act(&flow, at, |r, s| r.migrate(s, &actor, *id))?;
+            Ok(format!("#{id}: moved to the rule set in force\n"))
+        }
         OfficeCommand::Revoke { id, grounds, decision } => {
             let flow = office.workflow_of(*id)?;
             office.act(&flow, at, |r, s| r.revoke(s, &actor, *id, grounds, decision))?;
@@ -339,9 +365,16 @@ pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format) -> Ou
             let loaded = office.load()?;
             thidua::audit::status(&office, &loaded, at.date())
         }
-        OfficeCommand::Explain { id } => {
+        OfficeCommand::Explain { id, format } => {
             let loaded = office.load()?;
-            thidua::audit::explain(&office, &loaded, *id)
+            match format {
+                ExplainFormat::Text => thidua::audit::explain(&office, &loaded, *id),
+                ExplainFormat::Json => thidua::audit::explain_json(&office, &loaded, *id),
+            }
+        }
+        OfficeCommand::History { entity } => {
+            let loaded = office.load()?;
+            thidua::audit::history(&office, &loaded, entity)
         }
         OfficeCommand::Verify => {
             let v = thidua::audit::verify(&office)?;

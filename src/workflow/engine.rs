@@ -475,6 +475,36 @@ impl<'a, C: Clock> Runner<'a, C> {
         Ok(())
     }
 
+    /// Pin an open proposal to the rule set of this runner's context (a newer version), recording
+    /// whether the entity is still eligible under it. Only the nominating role may do it.
+    pub fn migrate(&self, store: &mut dyn EventStore, actor: &Actor, id: u64) -> Result<()> {
+        let p = self.proposal(store, id)?;
+        self.refuse_if_terminal(&p)?;
+        self.require_role(
+            actor,
+            self.flow.nominate_by.as_slice(),
+            "move a proposal to a new rule set",
+        )?;
+        if p.ruleset == self.cx.ruleset_hash {
+            return Err(WorkflowError::State(format!(
+                "proposal {id} is already under the rule set in force"
+            )));
+        }
+        let eligible = self.award_index(&p.award).ok().and_then(|a| self.outcome(a, p.row))
+            == Some(Outcome::Eligible);
+        let event = NewEvent {
+            at: self.clock.now(),
+            actor: actor.label(),
+            kind: EventKind::Migrated {
+                from: p.ruleset.clone(),
+                to: self.cx.ruleset_hash.clone(),
+                eligible,
+            },
+        };
+        store.append(id, p.version, self.flow.stage_name(p.stage), vec![event], Vec::new())?;
+        Ok(())
+    }
+
     /// Revoke a conferred award (Luật TĐKT 2022 Điều 93): only a role that may take the
     /// transition that ended the proposal, with the grounds and the revoking decision.
     pub fn revoke(

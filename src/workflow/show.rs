@@ -299,6 +299,12 @@ pub fn history(p: &super::engine::Proposal) -> String {
             EventKind::Revoked { grounds, decision } => {
                 format!("REVOKED: {grounds}; decision: {decision}")
             }
+            EventKind::Migrated { from, to, eligible } => format!(
+                "moved from rule set {}… to {}…; {} under the new rules",
+                from.get(..12).unwrap_or(from),
+                to.get(..12).unwrap_or(to),
+                if *eligible { "eligible" } else { "NOT eligible" }
+            ),
             EventKind::Decided { passed, reason } => {
                 format!(
                     "decided after the last round: {} — {reason}",

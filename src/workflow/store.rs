@@ -164,6 +164,15 @@ pub enum EventKind {
         /// How it was decided: the rule applied, or the tally hook.
         reason: String,
     },
+    /// The proposal was moved to a newer version of the rule set.
+    Migrated {
+        /// SHA-256 of the rule set it was pinned to.
+        from: String,
+        /// SHA-256 of the rule set it is pinned to now.
+        to: String,
+        /// Whether the entity is eligible under the new rules.
+        eligible: bool,
+    },
     /// A conferred award was revoked (Luật TĐKT 2022 Điều 93) by the authority that conferred it.
     Revoked {
         /// The grounds (Điều 93 k2: false declaration, forged dossier, unlawful appraisal…).

@@ -346,6 +346,7 @@ pub(super) fn project(
                         p.tie_pending = false;
                     }
                     EventKind::Revoked { grounds, .. } => p.revoked = Some(grounds.clone()),
+                    EventKind::Migrated { to, .. } => p.ruleset.clone_from(to),
                     EventKind::Nominated { .. } => {}
                 }
             }
