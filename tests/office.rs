@@ -266,7 +266,10 @@ fn a_proposal_moves_to_a_new_rule_set_and_history_spans_cycles() {
             .any(|e| e["event"] == "migrated" && e["eligible"] == false)
     );
     let history = run(&["history", "dv12"]);
-    assert!(history.contains("2024  Tập thể lao động tiên tiến (tap_the_ldtt) — history"), "{history}");
+    assert!(
+        history.contains("2024  Tập thể lao động tiên tiến (tap_the_ldtt) — history"),
+        "{history}"
+    );
     assert!(history.contains("proposal #1, nominated"), "{history}");
     assert!(run(&["verify"]).starts_with("verified:"));
 }

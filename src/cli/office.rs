@@ -305,7 +305,21 @@ pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format) -> Ou
                 Some(e) => r
                     .nominate(s, &actor, e, award, reason.as_deref().unwrap_or(""))
                     .map(|id| vec![id]),
-                None => r.nominate_eligible(s, &actor, award),
+                None => {
+                    // A bar on a terminal for long batches; indicatif hides it when stderr is piped.
+                    let bar = indicatif::ProgressBar::new(0);
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    bar.set_message(format!("nominating for {award}"));
+                    let ids = r.nominate_eligible_with(s, &actor, award, &mut |done, total| {
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    });
+                    bar.finish_and_clear();
+                    ids
+                }
             })?;
             Ok(format!(
                 "opened {} proposal(s): {}\n",

@@ -121,17 +121,33 @@ impl<'a, C: Clock> Runner<'a, C> {
         actor: &Actor,
         award: &str,
     ) -> Result<Vec<u64>> {
+        self.nominate_eligible_with(store, actor, award, &mut |_, _| {})
+    }
+
+    /// As [`Runner::nominate_eligible`], reporting `(examined, total)` as it goes.
+    pub fn nominate_eligible_with(
+        &self,
+        store: &mut dyn EventStore,
+        actor: &Actor,
+        award: &str,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Vec<u64>> {
         let a = self.award_index(award)?;
-        let open: BTreeSet<(String, String)> =
-            self.all(store)?.into_iter().map(|p| (p.entity, p.award)).collect();
+        self.require_role(actor, self.flow.nominate_by.as_slice(), "nominate")?;
+        // One look at existing proposals for the whole batch, not one per nomination.
+        let cycle = self.cx.evaluation.cycle.year;
+        let open: BTreeSet<(String, String, i32)> =
+            self.all(store)?.into_iter().map(|p| (p.entity, p.award, p.cycle)).collect();
         let mut ids = Vec::new();
         let Some(table) = self.cx.data.table(self.flow.kind) else { return Ok(ids) };
+        let total = table.ids.len() as u64;
         for (row, id) in table.ids.iter().enumerate() {
+            progress(row as u64 + 1, total);
             let r = u32::try_from(row).unwrap_or(u32::MAX);
             if self.outcome(a, r) == Some(Outcome::Eligible)
-                && !open.contains(&(id.to_string(), award.to_string()))
+                && !open.contains(&(id.to_string(), award.to_string(), cycle))
             {
-                ids.push(self.open(store, actor, id, award, Source::Eligible)?);
+                ids.push(self.open_checked(store, actor, id, award, Source::Eligible, false)?);
             }
         }
         Ok(ids)
@@ -145,12 +161,26 @@ impl<'a, C: Clock> Runner<'a, C> {
         award: &str,
         source: Source,
     ) -> Result<u64> {
+        self.open_checked(store, actor, entity, award, source, true)
+    }
+
+    fn open_checked(
+        &self,
+        store: &mut dyn EventStore,
+        actor: &Actor,
+        entity: &str,
+        award: &str,
+        source: Source,
+        check_duplicate: bool,
+    ) -> Result<u64> {
         self.require_role(actor, self.flow.nominate_by.as_slice(), "nominate")?;
         self.award_index(award)?;
         let row = self.row_of(entity)?;
-        if self.all(store)?.iter().any(|p| {
-            p.entity == entity && p.award == award && p.cycle == self.cx.evaluation.cycle.year
-        }) {
+        if check_duplicate
+            && self.all(store)?.iter().any(|p| {
+                p.entity == entity && p.award == award && p.cycle == self.cx.evaluation.cycle.year
+            })
+        {
             return Err(WorkflowError::State(format!(
                 "`{entity}` already has a proposal for `{award}` in cycle {}",
                 self.cx.evaluation.cycle.year
