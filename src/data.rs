@@ -29,6 +29,8 @@ use crate::model::{Dataset, History, KindId, Schema, Table, Value};
 mod cell;
 mod csv_file;
 mod json_file;
+mod xlsx;
+pub use xlsx::xlsx_to_csv;
 
 #[cfg(test)]
 pub(crate) mod test_schema;

@@ -273,3 +273,59 @@ fn a_proposal_moves_to_a_new_rule_set_and_history_spans_cycles() {
     assert!(history.contains("proposal #1, nominated"), "{history}");
     assert!(run(&["verify"]).starts_with("verified:"));
 }
+
+/// Write the sample CSVs as a workbook: numbers as numbers, dates as Excel dates.
+fn sample_workbook(path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for name in ["cum", "don_vi", "can_bo", "history"] {
+        let text = std::fs::read_to_string(format!("{ROOT}/rules/sample/{name}.csv")).unwrap();
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).unwrap();
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+        for (r, record) in reader.records().enumerate() {
+            for (c, cell) in record.unwrap().iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                if r > 0 && cell.len() == 10 && cell.as_bytes()[4] == b'-' {
+                    let d = rust_xlsxwriter::ExcelDateTime::parse_from_str(cell).unwrap();
+                    sheet.write_datetime_with_format(r, c, &d, &date_format).unwrap();
+                } else if r > 0
+                    && !cell.is_empty()
+                    && cell.chars().all(|ch| ch.is_ascii_digit())
+                    && !cell.starts_with('0')
+                {
+                    sheet.write_number(r, c, cell.parse::<f64>().unwrap()).unwrap();
+                } else {
+                    sheet.write_string(r, c, cell).unwrap();
+                }
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn an_xlsx_workbook_imports_like_the_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_workbook(&d.join("chu_ky_2025.xlsx"));
+    let rules = format!("{ROOT}/rules/vksnd_tinh.rules");
+    let mut outputs = Vec::new();
+    for (db, source) in
+        [("csv.db", format!("{ROOT}/rules/sample")), ("xlsx.db", String::from("chu_ky_2025.xlsx"))]
+    {
+        let run = |args: &[&str]| {
+            let mut all = vec!["--db", db, "--at", "2026-01-05T08:00"];
+            all.extend(args);
+            let o = thidua_in(d, &all);
+            assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+            out(&o)
+        };
+        run(&["open", "--cycle", "2025"]);
+        run(&["register", "rules", &rules]);
+        run(&["import", &source]);
+        let evaluated = run(&["evaluate"]);
+        outputs.push(evaluated.lines().skip(1).collect::<Vec<_>>().join("\n"));
+    }
+    assert_eq!(outputs[0], outputs[1], "the workbook gives the same eligibility as the CSV files");
+}

@@ -34,9 +34,10 @@ pub(crate) enum OfficeCommand {
     /// Register a rule set, a workflow or a body's roster.
     #[command(subcommand)]
     Register(Register),
-    /// Import the cycle's data (a directory of CSV files).
+    /// Import the cycle's data: a directory of CSV files, or an `.xlsx` workbook with one
+    /// sheet per entity kind plus `history`.
     Import {
-        /// The directory.
+        /// The directory or workbook.
         dir: PathBuf,
     },
     /// Evaluate the cycle and record the result.
@@ -285,7 +286,11 @@ pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format) -> Ou
             Ok(format!("registered {} member(s) of `{body}` (event {seq})\n", members.len()))
         }
         OfficeCommand::Import { dir } => {
-            let files = read_csv_dir(dir)?;
+            let files = if dir.extension().is_some_and(|e| e == "xlsx") {
+                thidua::data::xlsx_to_csv(dir).map_err(OfficeError::Missing)?
+            } else {
+                read_csv_dir(dir)?
+            };
             if files.is_empty() {
                 return Err(OfficeError::Missing(format!("no .csv files in `{}`", dir.display())));
             }
