@@ -105,7 +105,8 @@ fn a_cycle_command_by_command() {
     // Registered by a relative path: explanations name the file as registered.
     std::fs::copy(format!("{ROOT}/rules/vksnd_tinh.rules"), d.join("vksnd_tinh.rules")).unwrap();
     let rules = String::from("vksnd_tinh.rules");
-    let flow = format!("{ROOT}/workflows/sector_flag.wf");
+    std::fs::copy(format!("{ROOT}/workflows/sector_flag.wf"), d.join("sector_flag.wf")).unwrap();
+    let flow = String::from("sector_flag.wf");
     let data = format!("{ROOT}/rules/sample");
     let run = |args: &[&str]| {
         let mut all = vec!["--db", "cycle.db", "--at", "2026-01-05T08:00"];
