@@ -446,22 +446,54 @@ pub fn conferrals(office: &Office, loaded: &Loaded) -> Result<Vec<Conferral>> {
     Ok(out)
 }
 
-/// Counts of conferred awards by award, level and unit, as a table.
+/// Counts of conferred awards per (cycle, type, level, award, unit), as CSV.
+pub fn counts_csv(list: &[Conferral]) -> std::result::Result<String, String> {
+    let mut counts: BTreeMap<(i32, String, String, String, String, String), u64> = BTreeMap::new();
+    for c in list {
+        *counts
+            .entry((
+                c.cycle,
+                c.category.clone(),
+                c.level.clone(),
+                c.award.clone(),
+                c.label.clone(),
+                c.unit.clone(),
+            ))
+            .or_default() += 1;
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["cycle", "type", "level", "award", "label", "unit", "count"])
+        .map_err(|e| e.to_string())?;
+    for ((cycle, category, level, award, label, unit), n) in counts {
+        w.write_record([cycle.to_string(), category, level, award, label, unit, n.to_string()])
+            .map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// Counts of conferred awards by type, level and award (over the cycles given), and by unit.
 pub fn report(list: &[Conferral]) -> String {
     let mut out = String::new();
-    let mut by_award: BTreeMap<(i32, String, String, String), u64> = BTreeMap::new();
+    let mut by_award: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
     let mut by_unit: BTreeMap<String, u64> = BTreeMap::new();
     for c in list {
-        *by_award
-            .entry((c.cycle, c.level.clone(), c.award.clone(), c.label.clone()))
-            .or_default() += 1;
+        let key = (c.category.clone(), c.level.clone(), c.award.clone(), c.label.clone());
+        *by_award.entry(key).or_default() += 1;
         *by_unit.entry(c.unit.clone()).or_default() += 1;
     }
-    let _ = writeln!(out, "Khen thưởng đã quyết định (conferred awards): {}", list.len());
-    let _ = writeln!(out, "  {:<6} {:<11} {:<48} {:>5}", "cycle", "level", "award", "count");
-    for ((cycle, level, award, label), n) in &by_award {
-        let _ =
-            writeln!(out, "  {cycle:<6} {level:<11} {:<48} {n:>5}", format!("{label} ({award})"));
+    let first = list.iter().map(|c| c.cycle).min();
+    let last = list.iter().map(|c| c.cycle).max();
+    let period = match (first, last) {
+        (Some(a), Some(b)) if a == b => format!(" in {a}"),
+        (Some(a), Some(b)) => format!(" over {a}–{b}"),
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "Khen thưởng đã quyết định (conferred awards){period}: {}", list.len());
+    let _ = writeln!(out, "  {:<13} {:<11} {:<54} {:>5}", "type", "level", "award", "count");
+    for ((category, level, award, label), n) in &by_award {
+        let name = format!("{label} ({award})");
+        let _ = writeln!(out, "  {category:<13} {level:<11} {name:<54} {n:>5}");
     }
     let _ = writeln!(out, "  by unit:");
     for (unit, n) in &by_unit {

@@ -51,6 +51,16 @@ fn the_demo_runs_a_whole_cycle_and_verifies() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(out(&o).starts_with("proposal,cycle,award,"), "{}", out(&o));
     assert!(out(&o).contains("co_thi_dua_nganh"), "{}", out(&o));
+    let o = thidua_in(
+        dir.path(),
+        &["--db", "thidua-demo.db", "report", "--counts-csv", "--from", "2016", "--to", "2025"],
+    );
+    assert_eq!(
+        out(&o),
+        "cycle,type,level,award,label,unit,count\n2025,title,collective,co_thi_dua_nganh,Cờ thi đua ngành Kiểm sát nhân dân,dv12,1\n2025,title,collective,tap_the_ldxs,Tập thể lao động xuất sắc,dv08,1\n2025,title,collective,tap_the_ldxs,Tập thể lao động xuất sắc,dv12,1\n"
+    );
+    let o = thidua_in(dir.path(), &["--db", "thidua-demo.db", "report", "--from", "2026"]);
+    assert!(out(&o).contains("conferred awards): 0"), "{}", out(&o));
 }
 
 #[test]

@@ -113,11 +113,20 @@ pub(crate) enum OfficeCommand {
     },
     /// Check the hash chain and replay every evaluation and tally.
     Verify,
-    /// Conferred awards by award, level and unit; `--csv` for the decision list.
+    /// Conferred awards by type, level, award and unit, over a period of cycles.
     Report {
         /// The decision list as CSV.
         #[arg(long)]
         csv: bool,
+        /// The counts as CSV.
+        #[arg(long, conflicts_with = "csv")]
+        counts_csv: bool,
+        /// First cycle counted.
+        #[arg(long)]
+        from: Option<i32>,
+        /// Last cycle counted.
+        #[arg(long)]
+        to: Option<i32>,
     },
 }
 
@@ -399,11 +408,16 @@ pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format) -> Ou
             let v = thidua::audit::verify(&office)?;
             if v.problems.is_empty() { Ok(v.text()) } else { Err(OfficeError::Missing(v.text())) }
         }
-        OfficeCommand::Report { csv } => {
+        OfficeCommand::Report { csv, counts_csv, from, to } => {
             let loaded = office.load()?;
-            let list = thidua::audit::conferrals(&office, &loaded)?;
+            let list: Vec<_> = thidua::audit::conferrals(&office, &loaded)?
+                .into_iter()
+                .filter(|c| from.is_none_or(|f| c.cycle >= f) && to.is_none_or(|t| c.cycle <= t))
+                .collect();
             if *csv {
                 thidua::audit::decisions_csv(&list).map_err(OfficeError::Missing)
+            } else if *counts_csv {
+                thidua::audit::counts_csv(&list).map_err(OfficeError::Missing)
             } else {
                 Ok(thidua::audit::report(&list))
             }
