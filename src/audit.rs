@@ -531,24 +531,53 @@ pub fn decisions_csv(list: &[Conferral]) -> std::result::Result<String, String> 
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
+/// A proposal with its workflow, the rule set it is pinned to, and its eligibility proof
+/// re-traced under that rule set.
+struct Proof<'a> {
+    flow: &'a crate::office::RegisteredFlow,
+    proposal: Proposal,
+    rules: &'a crate::office::Rules,
+    eligibility: crate::explain::Explanation,
+}
+
+fn proof<'a>(office: &Office, loaded: &'a Loaded, id: u64) -> Result<Proof<'a>> {
+    let flow_name = office.workflow_of(id)?;
+    let flow = loaded.flow(&flow_name)?;
+    let clock = crate::workflow::engine::ManualClock::new(chrono::NaiveDateTime::MIN);
+    let proposal = loaded.runner(&flow_name, &clock)?.proposal(&office.store, id)?;
+    let rules = loaded.rulesets.get(&proposal.ruleset).ok_or_else(|| {
+        OfficeError::Missing(format!(
+            "proposal {id} is pinned to rule set {}, which is not in the store",
+            proposal.ruleset
+        ))
+    })?;
+    let (program, data, kind) = (&rules.program, loaded.dataset()?, flow.flow.kind);
+    let invalid =
+        |d: Box<crate::diag::Diagnostic>| OfficeError::Invalid(vec![*d], loaded.sources.clone());
+    let cycle = crate::eval::resolve_cycle(program, Some(proposal.cycle)).map_err(invalid)?;
+    let traced = crate::eval::evaluate(program, data, cycle, TraceMode::Entity(kind, proposal.row))
+        .map_err(invalid)?;
+    let eligibility = crate::explain::explain(
+        program,
+        data,
+        &traced,
+        &loaded.sources,
+        kind,
+        proposal.row,
+        Some(&proposal.award),
+    )
+    .map_err(OfficeError::Missing)?;
+    Ok(Proof { flow, proposal, rules, eligibility })
+}
+
 /// Everything about one proposal: the decision, each vote against its rule, the eligibility
 /// proof under the rule set it was pinned to, and the hashes that tie it to the log.
 pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
-    let flow_name = office.workflow_of(id)?;
-    let f = loaded.flow(&flow_name)?;
-    let clock = crate::workflow::engine::ManualClock::new(chrono::NaiveDateTime::MIN);
-    let runner = loaded.runner(&flow_name, &clock)?;
-    let p = runner.proposal(&office.store, id)?;
-    let mut out = String::new();
-    let pinned = loaded.rulesets.get(&p.ruleset).ok_or_else(|| {
-        OfficeError::Missing(format!(
-            "proposal {id} is pinned to rule set {}, which is not in the store",
-            p.ruleset
-        ))
-    })?;
+    let Proof { flow: f, proposal: p, rules: pinned, eligibility: x } = proof(office, loaded, id)?;
     let program = &pinned.program;
     let data = loaded.dataset()?;
     let kind = f.flow.kind;
+    let mut out = String::new();
     let name = crate::report::entity_name(program, data, kind, p.row).unwrap_or_default();
     let award = program.awards.iter().find(|a| a.name == p.award);
     let label = award.and_then(|a| a.label.clone()).unwrap_or_default();
@@ -657,20 +686,6 @@ pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
         "\n3. Chứng minh đủ điều kiện khi đề nghị (eligibility proof at nomination, rule set {})",
         pinned.name
     );
-    let cycle = crate::eval::resolve_cycle(program, Some(p.cycle))
-        .map_err(|d| OfficeError::Invalid(vec![*d], loaded.sources.clone()))?;
-    let traced = crate::eval::evaluate(program, data, cycle, TraceMode::Entity(kind, p.row))
-        .map_err(|d| OfficeError::Invalid(vec![*d], loaded.sources.clone()))?;
-    let x = crate::explain::explain(
-        program,
-        data,
-        &traced,
-        &loaded.sources,
-        kind,
-        p.row,
-        Some(&p.award),
-    )
-    .map_err(OfficeError::Missing)?;
     for line in x.text().lines() {
         let _ = writeln!(out, "   {line}");
     }
@@ -726,34 +741,7 @@ pub struct ProposalExplanation {
 
 /// [`explain`] as pretty JSON.
 pub fn explain_json(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
-    let flow_name = office.workflow_of(id)?;
-    let f = loaded.flow(&flow_name)?;
-    let clock = crate::workflow::engine::ManualClock::new(chrono::NaiveDateTime::MIN);
-    let runner = loaded.runner(&flow_name, &clock)?;
-    let p = runner.proposal(&office.store, id)?;
-    let pinned = loaded.rulesets.get(&p.ruleset).ok_or_else(|| {
-        OfficeError::Missing(format!(
-            "proposal {id} is pinned to rule set {}, which is not in the store",
-            p.ruleset
-        ))
-    })?;
-    let program = &pinned.program;
-    let data = loaded.dataset()?;
-    let kind = f.flow.kind;
-    let cycle = crate::eval::resolve_cycle(program, Some(p.cycle))
-        .map_err(|d| OfficeError::Invalid(vec![*d], loaded.sources.clone()))?;
-    let traced = crate::eval::evaluate(program, data, cycle, TraceMode::Entity(kind, p.row))
-        .map_err(|d| OfficeError::Invalid(vec![*d], loaded.sources.clone()))?;
-    let eligibility = crate::explain::explain(
-        program,
-        data,
-        &traced,
-        &loaded.sources,
-        kind,
-        p.row,
-        Some(&p.award),
-    )
-    .map_err(OfficeError::Missing)?;
+    let Proof { flow: f, proposal: p, rules: _, eligibility } = proof(office, loaded, id)?;
     let terminal = f.flow.stages.get(p.stage).is_some_and(|s| s.terminal);
     let decision = if terminal {
         p.events
