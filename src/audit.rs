@@ -781,7 +781,7 @@ pub fn explain_json(office: &Office, loaded: &Loaded, id: u64) -> Result<String>
         data: loaded.data.as_ref().map(|(_, h)| h.clone()),
         workflow_sha256: f.sha256.clone(),
         last_event_hash,
-        events: p.events.clone(),
+        events: p.events,
     };
     let mut s =
         serde_json::to_string_pretty(&x).map_err(|e| OfficeError::Missing(e.to_string()))?;

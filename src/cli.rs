@@ -121,3 +121,28 @@ pub(crate) fn read(path: &PathBuf) -> Result<String, String> {
         )
     })
 }
+
+/// End a checking command: diagnostics to stdout as JSON or to stderr as text, and the exit
+/// code (3 when a file failed the checker, 1 for other failures such as unreadable files).
+pub(crate) fn finish(
+    all: &[thidua::diag::Diagnostic],
+    sources: &thidua::diag::SourceMap,
+    fmt: thidua::diag::Format,
+    failed: bool,
+    mut out: String,
+    mut err: String,
+) -> Outcome {
+    if fmt == thidua::diag::Format::Json {
+        out.push_str(&thidua::diag::render(all, sources, fmt));
+    } else if !all.is_empty() {
+        err.push_str(&thidua::diag::render(all, sources, fmt));
+    }
+    let code = if failed && all.iter().any(thidua::diag::Diagnostic::is_error) {
+        Exit::CheckFailed
+    } else if failed {
+        Exit::Error
+    } else {
+        Exit::Ok
+    };
+    (code, out, err)
+}

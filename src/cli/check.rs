@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use thidua::diag::{self, Format, SourceMap};
+use thidua::diag::{Format, SourceMap};
 
-use super::{Exit, Outcome};
+use super::Outcome;
 
 /// Arguments of `thidua check`.
 #[derive(Debug, clap::Args)]
@@ -56,19 +56,7 @@ pub(crate) fn run(args: &CheckArgs, fmt: Format) -> Outcome {
             }
         }
     }
-    if fmt == Format::Json {
-        out.push_str(&diag::render(&all, &sources, fmt));
-    } else if !all.is_empty() {
-        err.push_str(&diag::render(&all, &sources, fmt));
-    }
-    let code = if failed && all.iter().any(|d| d.is_error()) {
-        Exit::CheckFailed
-    } else if failed {
-        Exit::Error
-    } else {
-        Exit::Ok
-    };
-    (code, out, err)
+    super::finish(&all, &sources, fmt, failed, out, err)
 }
 
 /// `1 award`, `2 awards`.

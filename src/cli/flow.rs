@@ -119,17 +119,5 @@ pub(crate) fn run(args: &FlowArgs, fmt: Format) -> Outcome {
             }
         }
     }
-    if fmt == Format::Json {
-        out.push_str(&diag::render(&all, &sources, fmt));
-    } else if !all.is_empty() {
-        err.push_str(&diag::render(&all, &sources, fmt));
-    }
-    let code = if failed && all.iter().any(|d| d.is_error()) {
-        Exit::CheckFailed
-    } else if failed {
-        Exit::Error
-    } else {
-        Exit::Ok
-    };
-    (code, out, err)
+    super::finish(&all, &sources, fmt, failed, out, err)
 }
