@@ -188,27 +188,16 @@ impl<'a, C: Clock> Runner<'a, C> {
         }
         let now = self.clock.now();
         let id = store.next_proposal()?;
-        let mut p = Proposal {
+        let mut p = Proposal::opened(
             id,
-            entity: entity.to_string(),
+            entity,
             row,
-            award: award.to_string(),
-            cycle: self.cx.evaluation.cycle.year,
-            ruleset: self.cx.ruleset_hash.clone(),
-            stage: self.flow.start,
-            entered: now.date(),
-            due: None,
-            round: None,
-            rounds_opened: 0,
-            failed_rounds: 0,
-            awaiting_decision: false,
-            tie_pending: false,
-            last_votes: (0, 0),
-            fields: BTreeMap::new(),
-            revoked: None,
-            version: 0,
-            events: Vec::new(),
-        };
+            award,
+            self.cx.evaluation.cycle.year,
+            &self.cx.ruleset_hash,
+            self.flow.start,
+            now.date(),
+        );
         let mut events = vec![NewEvent {
             at: now,
             actor: actor.label(),

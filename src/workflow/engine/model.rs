@@ -216,6 +216,43 @@ pub struct Proposal {
     pub events: Vec<Event>,
 }
 
+impl Proposal {
+    /// A proposal just opened in its start stage, before any event is applied.
+    #[expect(clippy::too_many_arguments, reason = "each is a field the nomination fixes")]
+    pub(crate) fn opened(
+        id: u64,
+        entity: &str,
+        row: u32,
+        award: &str,
+        cycle: i32,
+        ruleset: &str,
+        stage: usize,
+        entered: NaiveDate,
+    ) -> Proposal {
+        Proposal {
+            id,
+            entity: entity.to_string(),
+            row,
+            award: award.to_string(),
+            cycle,
+            ruleset: ruleset.to_string(),
+            stage,
+            entered,
+            due: None,
+            round: None,
+            rounds_opened: 0,
+            failed_rounds: 0,
+            awaiting_decision: false,
+            tie_pending: false,
+            last_votes: (0, 0),
+            fields: BTreeMap::new(),
+            revoked: None,
+            version: 0,
+            events: Vec::new(),
+        }
+    }
+}
+
 /// Rebuild a proposal's state from its events.
 pub(super) fn project(
     flow: &Flow,
@@ -234,27 +271,16 @@ pub(super) fn project(
                     .table(kind)
                     .and_then(|t| t.index.get(entity.as_str()).copied())
                     .unwrap_or(0);
-                p = Some(Proposal {
+                p = Some(Proposal::opened(
                     id,
-                    entity: entity.clone(),
+                    entity,
                     row,
-                    award: award.clone(),
-                    cycle: *cycle,
-                    ruleset: ruleset.clone(),
-                    stage: flow.start,
-                    entered: e.at.date(),
-                    due: None,
-                    round: None,
-                    rounds_opened: 0,
-                    failed_rounds: 0,
-                    awaiting_decision: false,
-                    tie_pending: false,
-                    last_votes: (0, 0),
-                    fields: BTreeMap::new(),
-                    revoked: None,
-                    version: 0,
-                    events: Vec::new(),
-                });
+                    award,
+                    *cycle,
+                    ruleset,
+                    flow.start,
+                    e.at.date(),
+                ));
             }
             kind_e => {
                 let Some(p) = p.as_mut() else {
