@@ -25,4 +25,5 @@ mod corpus;
 mod domain;
 mod office;
 mod props;
+mod security;
 mod workflows;

@@ -1,0 +1,204 @@
+//! Promises of SECURITY.md, tested: secret ballots leave no voter–choice link in any output
+//! or stored field, and only the roles a workflow names may act.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::Command;
+use chrono::NaiveDate;
+use thidua::diag::SourceMap;
+use thidua::eval::{TraceMode, evaluate, resolve_cycle};
+use thidua::workflow::engine::{Actor, Clock as _, Context, ManualClock, Runner};
+use thidua::workflow::store::MemoryStore;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn thidua_in(dir: &Path, args: &[&str]) -> String {
+    let o = Command::cargo_bin("thidua").unwrap().current_dir(dir).args(args).output().unwrap();
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Every output an auditor or admin can get, and every stored column, is searched for a line
+/// that names a member of a secret round together with a choice.
+#[test]
+fn no_output_links_a_secret_voter_to_a_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    thidua_in(d, &["demo"]);
+    let db = "thidua-demo.db";
+    // Members of secret rounds, from the store.
+    let conn = rusqlite::Connection::open(d.join(db)).unwrap();
+    let mut secret_voters = std::collections::BTreeSet::new();
+    let mut stmt = conn.prepare("SELECT payload FROM events WHERE kind = 'round_opened'").unwrap();
+    for payload in stmt.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&payload.unwrap()).unwrap();
+        if v["secret"] == true {
+            for m in v["electorate"].as_array().unwrap() {
+                secret_voters.insert(m.as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert!(secret_voters.len() >= 9, "the demo holds secret council rounds");
+    // Stored: ballot events of secret rounds carry no choice; the box has no voter column.
+    let mut stmt = conn.prepare("SELECT payload FROM events WHERE kind = 'ballot_cast'").unwrap();
+    for payload in stmt.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+        let v: serde_json::Value = serde_json::from_str(&payload.unwrap()).unwrap();
+        if secret_voters.contains(v["voter"].as_str().unwrap())
+            && v["voter"].as_str().unwrap().starts_with("hd")
+        {
+            assert!(v["choice"].is_null(), "stored secret ballot with a choice: {v}");
+        }
+    }
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('sealed')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        !columns.iter().any(|c| c.contains("voter")
+            || c.contains("member")
+            || c.contains("seq")
+            || c.contains("at")),
+        "{columns:?}"
+    );
+    // Every output.
+    let mut outputs = vec![
+        thidua_in(d, &["--db", db, "status", "--at", "2026-04-10T08:00"]),
+        thidua_in(d, &["--db", db, "report"]),
+        thidua_in(d, &["--db", db, "report", "--csv"]),
+        thidua_in(d, &["--db", db, "report", "--counts-csv"]),
+        thidua_in(d, &["--db", db, "verify"]),
+    ];
+    for id in 1..=7 {
+        let id = id.to_string();
+        outputs.push(thidua_in(d, &["--db", db, "explain", &id]));
+        outputs.push(thidua_in(d, &["--db", db, "explain", &id, "--format", "json"]));
+    }
+    for entity in ["dv08", "dv12", "cb002"] {
+        outputs.push(thidua_in(d, &["--db", db, "history", entity]));
+    }
+    for out in &outputs {
+        for line in out.lines() {
+            let names_secret_voter = secret_voters
+                .iter()
+                .any(|v| v.starts_with("hd") && line.contains(&format!("`{v}`")));
+            if names_secret_voter {
+                let lower = line.to_lowercase();
+                for choice in [": for", ": against", ": abstain"] {
+                    assert!(
+                        !lower.contains(choice),
+                        "a line links a secret voter to a choice: {line}"
+                    );
+                }
+            }
+        }
+        // In JSON, a ballot event of a secret round has a null choice.
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(out)
+            && let Some(events) = v["events"].as_array()
+        {
+            let mut secret = false;
+            for e in events {
+                match e["event"].as_str() {
+                    Some("round_opened") => secret = e["secret"] == true,
+                    Some("ballot_cast") if secret => assert!(e["choice"].is_null(), "{e}"),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Table-driven: every manual transition of every shipped workflow, tried by every role from
+/// the stage it leaves. Only the roles the workflow names succeed.
+#[test]
+fn only_the_named_roles_may_act() {
+    let mut sources = SourceMap::new();
+    let text = std::fs::read_to_string(format!("{ROOT}/rules/vksnd_tinh.rules")).unwrap();
+    let program =
+        thidua::check::check_source("rules/vksnd_tinh.rules", &text, &mut sources).unwrap().program;
+    let data = thidua::data::load_dir(
+        &program.schema,
+        Path::new(&format!("{ROOT}/rules/sample")),
+        &mut sources,
+    )
+    .unwrap();
+    let eval =
+        evaluate(&program, &data, resolve_cycle(&program, None).unwrap(), TraceMode::Off).unwrap();
+    let clock = ManualClock::new(
+        NaiveDate::from_ymd_opt(2026, 6, 1).unwrap().and_hms_opt(8, 0, 0).unwrap(),
+    );
+    let mut checked = 0;
+    for name in ["annual", "sector_flag", "national_title", "bac_ninh"] {
+        let path = format!("{ROOT}/workflows/{name}.wf");
+        let wf = std::fs::read_to_string(&path).unwrap();
+        let flow = thidua::workflow::check_workflow(
+            &path,
+            &wf,
+            Path::new(&format!("{ROOT}/workflows")),
+            &program,
+            &mut sources,
+        )
+        .unwrap()
+        .flow;
+        let cx = Context {
+            program: &program,
+            data: &data,
+            evaluation: &eval,
+            ruleset_hash: String::from("test"),
+            roster: BTreeMap::from([(String::from("council"), vec![String::from("hd01")])]),
+        };
+        let runner = Runner::new(&flow, cx, &clock);
+        let nominator = Actor::new("n", &[flow.role_name(flow.nominate_by.unwrap())]);
+        let award = match name {
+            "sector_flag" => "co_thi_dua_nganh",
+            "national_title" => "cstd_nganh",
+            _ => "tap_the_ldxs",
+        };
+        for (t_index, t) in flow.transitions.iter().enumerate() {
+            if t.by.is_empty() {
+                continue;
+            }
+            for (r_index, role) in flow.roles.iter().enumerate() {
+                // A proposal placed in the transition's source stage by a stored entry event.
+                let mut store = MemoryStore::new();
+                let id = runner.nominate_eligible(&mut store, &nominator, award).unwrap()[0];
+                let p = runner.proposal(&store, id).unwrap();
+                use thidua::workflow::store::{EventKind, EventStore as _, NewEvent};
+                store
+                    .append(
+                        id,
+                        p.version,
+                        "",
+                        vec![NewEvent {
+                            at: clock.now(),
+                            actor: String::from("setup"),
+                            kind: EventKind::Entered {
+                                stage: flow.stage_name(t.from).to_string(),
+                                via: None,
+                                due: None,
+                                note: None,
+                                guards: Vec::new(),
+                            },
+                        }],
+                        Vec::new(),
+                    )
+                    .unwrap();
+                let actor = Actor::new("someone", &[&role.name]);
+                let result = runner.advance(&mut store, &actor, id, &t.name, Some("note"));
+                let allowed = t.by.contains(&r_index);
+                let role_refused =
+                    matches!(result, Err(thidua::workflow::engine::WorkflowError::Role { .. }));
+                assert_eq!(
+                    !role_refused, allowed,
+                    "{name}: role `{}` on `{}` (#{t_index}): {result:?}",
+                    role.name, t.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 80, "checked {checked} (role, transition) pairs");
+}
