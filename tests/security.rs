@@ -202,3 +202,124 @@ fn only_the_named_roles_may_act() {
     }
     assert!(checked >= 80, "checked {checked} (role, transition) pairs");
 }
+
+/// 16 workers race to cast 1,000 ballots (each member twice) as separate `thidua` processes
+/// on one database: exactly one ballot per member per round counts, none is lost, and every
+/// duplicate is refused with a clear error. Conflicting writes are retried, as a client would.
+#[test]
+fn sixteen_processes_race_to_vote() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    let bin = assert_cmd::cargo::cargo_bin("thidua");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(&bin)
+            .current_dir(&d)
+            .args(["--db", "race.db", "--at", "2025-12-01T08:00"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    std::fs::copy(format!("{ROOT}/rules/vksnd_tinh.rules"), d.join("r.rules")).unwrap();
+    std::fs::copy(format!("{ROOT}/workflows/annual.wf"), d.join("annual.wf")).unwrap();
+    run(&["open", "--cycle", "2025"]);
+    run(&["register", "rules", "r.rules"]);
+    run(&["register", "workflow", "annual.wf"]);
+    let members: Vec<String> = (1..=250).map(|i| format!("m{i:03}")).collect();
+    let mut roster = vec!["register", "roster", "council"];
+    roster.extend(members.iter().map(String::as_str));
+    run(&roster);
+    run(&["import", &format!("{ROOT}/rules/sample")]);
+    run(&["evaluate"]);
+    run(&["--as", "tp:unit_head", "nominate", "--workflow", "annual", "--award", "tap_the_ldxs"]);
+    for (id, voters) in [("1", ["dv05", "dv06"]), ("2", ["dv09", "dv10"])] {
+        run(&["--as", "tp:unit_head", "advance", id, "submit"]);
+        run(&["--as", "ct:bloc_leader", "vote", "open", id]);
+        for v in voters {
+            run(&["--as", v, "vote", "cast", id, v, "for"]);
+        }
+        run(&["--as", "ct:bloc_leader", "vote", "close", id]);
+        run(&["--as", "tk:secretary", "vote", "open", id]);
+    }
+    // 1,000 attempts: every member votes twice on each of the two proposals.
+    let mut attempts: Vec<(String, String)> = Vec::new();
+    for _ in 0..2 {
+        for id in ["1", "2"] {
+            for m in &members {
+                attempts.push((id.to_string(), m.clone()));
+            }
+        }
+    }
+    assert_eq!(attempts.len(), 1000);
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(attempts));
+    let outcomes = std::sync::Arc::new(std::sync::Mutex::new((0u32, 0u32, 0u32)));
+    let workers: Vec<_> = (0..16)
+        .map(|_| {
+            let (queue, outcomes, bin, d) =
+                (queue.clone(), outcomes.clone(), bin.clone(), d.clone());
+            std::thread::spawn(move || {
+                loop {
+                    let Some((id, member)) = queue.lock().unwrap().pop() else { break };
+                    for _try in 0..50 {
+                        let o = std::process::Command::new(&bin)
+                            .current_dir(&d)
+                            .args([
+                                "--db",
+                                "race.db",
+                                "--at",
+                                "2025-12-02T09:00",
+                                "--as",
+                                &member,
+                                "vote",
+                                "cast",
+                                &id,
+                                &member,
+                                "for",
+                            ])
+                            .output()
+                            .unwrap();
+                        let err = String::from_utf8_lossy(&o.stderr);
+                        let mut g = outcomes.lock().unwrap();
+                        if o.status.success() {
+                            g.0 += 1;
+                            break;
+                        } else if err.contains("already voted") {
+                            g.1 += 1;
+                            break;
+                        } else if err.contains("changed meanwhile") || err.contains("locked") {
+                            g.2 += 1;
+                        } else {
+                            panic!("unexpected failure for {member} on #{id}: {err}");
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let (cast, refused, retried) = *outcomes.lock().unwrap();
+    assert_eq!(cast, 500, "one ballot per member per proposal ({retried} conflicts retried)");
+    assert_eq!(refused, 500, "every duplicate refused");
+    for id in ["1", "2"] {
+        run(&["--as", "tk:secretary", "vote", "close", id]);
+    }
+    let o = std::process::Command::new(&bin)
+        .current_dir(&d)
+        .args(["--db", "race.db", "explain", "1", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let closed: Vec<&serde_json::Value> =
+        v["votes"].as_array().unwrap().iter().filter(|e| e["event"] == "round_closed").collect();
+    let council = closed.last().unwrap();
+    assert_eq!(council["counts"]["for_"], 250, "{council}");
+    assert_eq!(council["members"], 250);
+    let o = std::process::Command::new(&bin)
+        .current_dir(&d)
+        .args(["--db", "race.db", "verify"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
