@@ -323,3 +323,111 @@ fn sixteen_processes_race_to_vote() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// Kill `thidua` with SIGKILL at random moments during a batch of workflow commands. Every
+/// command that reported success is present, no proposal is half-written, the chain verifies
+/// and work goes on. `THIDUA_KILLS` sets the number of kills (200 by default).
+#[test]
+fn sigkill_during_commands_loses_nothing_acknowledged() {
+    use rand::{Rng as _, SeedableRng as _};
+    let kills: u32 = std::env::var("THIDUA_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    let bin = assert_cmd::cargo::cargo_bin("thidua");
+    let cmd = |args: &[&str]| {
+        let mut c = std::process::Command::new(&bin);
+        c.current_dir(&d).args(["--db", "k.db", "--at", "2026-03-02T08:00"]).args(args);
+        c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        c
+    };
+    std::fs::copy(format!("{ROOT}/rules/vksnd_tinh.rules"), d.join("r.rules")).unwrap();
+    std::fs::copy(format!("{ROOT}/workflows/national_title.wf"), d.join("n.wf")).unwrap();
+    for args in [
+        vec!["open", "--cycle", "2025"],
+        vec!["register", "rules", "r.rules"],
+        vec!["register", "workflow", "n.wf"],
+        vec!["import", &format!("{ROOT}/rules/sample")],
+        vec!["evaluate"],
+    ] {
+        assert!(cmd(&args).status().unwrap().success(), "{args:?}");
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2025);
+    let mut acknowledged_submits = std::collections::BTreeSet::new();
+    let mut nominated = false;
+    let (mut killed, mut finished) = (0u32, 0u32);
+    while killed < kills {
+        let id = rng.random_range(1..=92u32).to_string();
+        let args: Vec<&str> = if !nominated || rng.random_range(0..4) == 0 {
+            vec![
+                "--as",
+                "tp:unit_head",
+                "nominate",
+                "--workflow",
+                "national_title",
+                "--award",
+                "lao_dong_tien_tien",
+            ]
+        } else {
+            vec!["--as", "tp:unit_head", "advance", id.as_str(), "submit"]
+        };
+        let mut child = cmd(&args).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(rng.random_range(0..80_000)));
+        let _ = child.kill(); // SIGKILL on Unix; an error means it had already exited
+        let status = child.wait().unwrap();
+        if status.success() {
+            finished += 1;
+            if args[2] == "nominate" {
+                nominated = true;
+            } else {
+                acknowledged_submits.insert(id.clone());
+            }
+        } else if status.code().is_none() {
+            killed += 1;
+        }
+    }
+    // The chain verifies, and so does every evaluation and tally.
+    let v = std::process::Command::new(&bin)
+        .current_dir(&d)
+        .args(["--db", "k.db", "verify"])
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "after {killed} kills: {}", String::from_utf8_lossy(&v.stderr));
+    // No proposal is half-written: each starts with its nomination and its entry together.
+    let conn = rusqlite::Connection::open(d.join("k.db")).unwrap();
+    let mut stmt = conn.prepare("SELECT proposal, group_concat(kind, ',') FROM (SELECT proposal, kind FROM events WHERE proposal IS NOT NULL ORDER BY seq) GROUP BY proposal").unwrap();
+    let rows: Vec<(i64, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    for (p, kinds) in &rows {
+        assert!(kinds.starts_with("nominated,entered"), "proposal {p}: {kinds}");
+        assert!(!kinds.ends_with("nominated"), "proposal {p} has a nomination without its entry");
+    }
+    // Every acknowledged submit is there.
+    for id in &acknowledged_submits {
+        let o = std::process::Command::new(&bin)
+            .current_dir(&d)
+            .args(["--db", "k.db", "explain", id, "--format", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_ne!(v["stage"], "nominated", "acknowledged submit of #{id} was lost");
+    }
+    // And the work goes on.
+    assert!(
+        cmd(&[
+            "--as",
+            "tp:unit_head",
+            "nominate",
+            "--workflow",
+            "national_title",
+            "--award",
+            "lao_dong_tien_tien"
+        ])
+        .status()
+        .unwrap()
+        .success()
+    );
+    assert!(
+        killed >= kills && finished + killed > 0,
+        "{killed} kills, {finished} commands finished"
+    );
+}
