@@ -510,16 +510,8 @@ impl Engine<'_> {
     }
 
     /// The row of `kind`'s ancestor of kind `target`.
-    fn ancestor(&self, mut kind: KindId, mut row: u32, target: KindId) -> Option<u32> {
-        for _ in 0..=self.program.schema.kinds.len() {
-            if kind == target {
-                return Some(row);
-            }
-            let parent = self.program.schema.kind_def(kind)?.parent?;
-            row = *self.data.table(kind)?.parents.get(row as usize)?;
-            kind = parent;
-        }
-        None
+    fn ancestor(&self, kind: KindId, row: u32, target: KindId) -> Option<u32> {
+        self.data.ancestor(&self.program.schema, kind, row, target)
     }
 
     fn key_values(

@@ -218,6 +218,20 @@ impl Schema {
         self.enums.get(id.0 as usize)
     }
 
+    /// Whether `ancestor` is `kind` itself or a kind it belongs to (through `in`). Stops
+    /// after as many steps as there are kinds, so a cyclic schema cannot loop.
+    pub fn is_ancestor_or_self(&self, ancestor: KindId, kind: KindId) -> bool {
+        let mut cur = Some(kind);
+        for _ in 0..=self.kinds.len() {
+            match cur {
+                Some(k) if k == ancestor => return true,
+                Some(k) => cur = self.kind_def(k).and_then(|d| d.parent),
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The kinds whose parent is `id`.
     pub fn children(&self, id: KindId) -> impl Iterator<Item = KindId> + '_ {
         self.kinds
@@ -297,5 +311,25 @@ impl Dataset {
     /// The table of a kind.
     pub fn table(&self, kind: KindId) -> Option<&Table> {
         self.tables.get(kind.0 as usize)
+    }
+
+    /// The row of the entity of kind `target` that row `row` of `kind` belongs to (itself when
+    /// `target == kind`), following parent columns.
+    pub fn ancestor(
+        &self,
+        schema: &Schema,
+        mut kind: KindId,
+        mut row: u32,
+        target: KindId,
+    ) -> Option<u32> {
+        for _ in 0..=schema.kinds.len() {
+            if kind == target {
+                return Some(row);
+            }
+            let parent = schema.kind_def(kind)?.parent?;
+            row = *self.table(kind)?.parents.get(row as usize)?;
+            kind = parent;
+        }
+        None
     }
 }

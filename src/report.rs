@@ -202,19 +202,12 @@ pub fn table(program: &Program, data: &Dataset, eval: &Evaluation) -> String {
 pub fn ancestor_id(
     program: &Program,
     data: &Dataset,
-    mut kind: KindId,
-    mut row: u32,
+    kind: KindId,
+    row: u32,
     target: KindId,
 ) -> Option<String> {
-    for _ in 0..=program.schema.kinds.len() {
-        if kind == target {
-            return data.table(kind)?.ids.get(row as usize).map(|s| s.to_string());
-        }
-        let parent = program.schema.kind_def(kind)?.parent?;
-        row = *data.table(kind)?.parents.get(row as usize)?;
-        kind = parent;
-    }
-    None
+    let r = data.ancestor(&program.schema, kind, row, target)?;
+    data.table(target)?.ids.get(r as usize).map(|s| s.to_string())
 }
 
 #[derive(Serialize)]

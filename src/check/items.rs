@@ -337,20 +337,9 @@ impl Checker<'_> {
         Some(Grades { enum_id, bands })
     }
 
+    /// Whether `ancestor` strictly contains `kind`.
     pub(super) fn is_ancestor(&self, ancestor: KindId, kind: KindId) -> bool {
-        let mut cur = self.schema.kind_def(kind).and_then(|k| k.parent);
-        let mut steps = 0;
-        while let Some(k) = cur {
-            if k == ancestor {
-                return true;
-            }
-            steps += 1;
-            if steps > self.schema.kinds.len() {
-                return false;
-            }
-            cur = self.schema.kind_def(k).and_then(|d| d.parent);
-        }
-        false
+        ancestor != kind && self.schema.is_ancestor_or_self(ancestor, kind)
     }
 
     fn compile_keys(

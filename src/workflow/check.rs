@@ -127,15 +127,7 @@ impl Cx<'_> {
     }
 
     fn is_ancestor_or_self(&self, ancestor: KindId, kind: KindId) -> bool {
-        let mut cur = Some(kind);
-        for _ in 0..=self.program.schema.kinds.len() {
-            match cur {
-                Some(k) if k == ancestor => return true,
-                Some(k) => cur = self.program.schema.kind_def(k).and_then(|d| d.parent),
-                None => return false,
-            }
-        }
-        false
+        self.program.schema.is_ancestor_or_self(ancestor, kind)
     }
 
     fn duplicate(&mut self, what: &str, id: &crate::ast::Ident, first: Span) {

@@ -147,7 +147,8 @@ impl<C: Clock> Runner<'_, C> {
                 if let Some(t) = table {
                     for r in 0..t.len() {
                         let r32 = u32::try_from(r).unwrap_or(u32::MAX);
-                        if self.ancestor(*mk, r32, *within) == Some(group)
+                        if self.cx.data.ancestor(&self.cx.program.schema, *mk, r32, *within)
+                            == Some(group)
                             && let Some(id) = t.ids.get(r)
                         {
                             out.push(id.to_string());
@@ -158,18 +159,6 @@ impl<C: Clock> Runner<'_, C> {
             }
         };
         Ok((members, own))
-    }
-
-    fn ancestor(&self, mut kind: KindId, mut row: u32, target: KindId) -> Option<u32> {
-        for _ in 0..=self.cx.program.schema.kinds.len() {
-            if kind == target {
-                return Some(row);
-            }
-            let parent = self.cx.program.schema.kind_def(kind)?.parent?;
-            row = *self.cx.data.table(kind)?.parents.get(row as usize)?;
-            kind = parent;
-        }
-        None
     }
 
     /// Record a ballot. Present ballots are cast by the voter; written ones are recorded by
