@@ -264,9 +264,7 @@ pub fn verify(office: &Office) -> Result<Verification> {
                         continue;
                     }
                     let base = if of_all { m } else { voted };
-                    let rule = base > 0
-                        && Decimal::from(actual.for_)
-                            >= (threshold * Decimal::from(base)).round_dp(9);
+                    let rule = crate::workflow::store::meets(actual.for_, threshold, base);
                     let hook_or_quorum =
                         reason.starts_with("tally hook") || reason.starts_with("quorum not met");
                     if let Some(p) = passed

@@ -58,6 +58,18 @@ impl Counts {
     }
 }
 
+/// How many of `n` members a share requires: `share × n`, rounded to 9 places, since 2/3 is
+/// stored as 0.666…67 and 2/3 of 9 members must be 6, not 6.000…03.
+pub fn share_of(share: Decimal, n: u32) -> Decimal {
+    (share * Decimal::from(n)).round_dp(9)
+}
+
+/// Whether `count` of `base` reaches a share. Nothing passes on a base of 0. The engine
+/// decides votes and quorums with this, and `verify` replays them with it.
+pub fn meets(count: u32, share: Decimal, base: u32) -> bool {
+    base > 0 && Decimal::from(count) >= share_of(share, base)
+}
+
 /// How a proposal was opened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -357,5 +369,27 @@ impl EventStore for MemoryStore {
 
     fn sealed(&self, proposal: u64, stage: &str, round: u32) -> Result<Counts, StoreError> {
         Ok(self.sealed.counts(proposal, stage, round))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::meets;
+
+    #[test]
+    fn two_thirds_of_nine_is_six() {
+        let two_thirds = Decimal::from(2) / Decimal::from(3);
+        assert!(meets(6, two_thirds, 9));
+        assert!(!meets(5, two_thirds, 9));
+    }
+
+    #[test]
+    fn eighty_percent_of_all_rounds_nothing_down() {
+        let p80 = Decimal::new(80, 2);
+        assert!(!meets(7, p80, 9), "7 of 9 is 77.8%");
+        assert!(meets(8, p80, 9));
+        assert!(!meets(0, p80, 0), "no members, no pass");
     }
 }

@@ -17,7 +17,7 @@ pub(super) fn share_text(share: Decimal, of_all: bool) -> String {
 
 pub(super) fn quorum_text(q: Option<Decimal>, members: u32) -> String {
     q.map_or_else(String::new, |q| {
-        let need = (q * Decimal::from(members)).round_dp(9).ceil();
+        let need = crate::workflow::store::share_of(q, members).ceil();
         format!("{} ({}%)", need.normalize(), (q * Decimal::ONE_HUNDRED).round_dp(1).normalize())
     })
 }

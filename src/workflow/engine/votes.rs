@@ -2,8 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rust_decimal::Decimal;
-
 use super::text::{quorum_text, share_text};
 use super::{Actor, Clock, Proposal, Result, Runner, WorkflowError};
 use crate::ast::workflow::HookPoint;
@@ -246,13 +244,9 @@ impl<C: Clock> Runner<'_, C> {
             if round.secret { store.sealed(id, &stage, round.number)? } else { round.open_counts };
         let members = u32::try_from(round.electorate.len()).unwrap_or(u32::MAX);
         let voted = round.present + round.written;
-        // A share times a count, rounded to 9 places: 2/3 is stored as 0.666…67, and 2/3 of 9
-        // members must be 6, not 6.000…03.
-        let need = |share: Decimal, n: u32| (share * Decimal::from(n)).round_dp(9);
-        let quorum_met =
-            round.quorum.is_none_or(|q| Decimal::from(round.present) >= need(q, members));
+        let quorum_met = round.quorum.is_none_or(|q| meets(round.present, q, members));
         let base = if round.of_all { members } else { voted };
-        let rule_pass = base > 0 && Decimal::from(counts.for_) >= need(round.threshold, base);
+        let rule_pass = meets(counts.for_, round.threshold, base);
         let (passed, reason) = if !quorum_met {
             (
                 None,
