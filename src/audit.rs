@@ -695,8 +695,7 @@ pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
     }
     let _ = writeln!(out, "   workflow: {}", f.sha256);
     if let Some(last) = p.events.last() {
-        let log = office.store.log()?;
-        if let Some(entry) = log.iter().find(|l| l.seq == last.seq) {
+        if let Some(entry) = office.store.entry(last.seq)? {
             let _ = writeln!(out, "   last event {}: hash {}", entry.seq, entry.hash);
         }
     }
@@ -764,7 +763,7 @@ pub fn explain_json(office: &Office, loaded: &Loaded, id: u64) -> Result<String>
         .cloned()
         .collect();
     let last_event_hash = match p.events.last() {
-        Some(last) => office.store.log()?.into_iter().find(|l| l.seq == last.seq).map(|l| l.hash),
+        Some(last) => office.store.entry(last.seq)?.map(|l| l.hash),
         None => None,
     };
     let x = ProposalExplanation {

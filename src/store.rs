@@ -617,6 +617,23 @@ impl SqliteStore {
         })
     }
 
+    /// One stored row by its sequence number (an indexed lookup, for explanations).
+    pub fn entry(&self, seq: u64) -> Result<Option<LogEntry>, StoreError> {
+        let seq = to_i64(seq, "sequence number")?;
+        self.read(|conn| {
+            select(
+                conn,
+                &format!("SELECT {COLUMNS} FROM events WHERE seq = ?1"),
+                [seq],
+                &self.what,
+            )?
+            .into_iter()
+            .next()
+            .map(entry)
+            .transpose()
+        })
+    }
+
     /// Recompute the whole chain from the stored rows and compare the head.
     ///
     /// Never stops at the first problem: every bad seq is reported (at most 100). Also

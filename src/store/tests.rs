@@ -811,4 +811,15 @@ fn store_types_serialize_for_reports() {
     assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), cycle_opened());
 }
 
+#[test]
+fn one_entry_is_looked_up_by_its_seq() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    sample(&mut store);
+    let log = store.log().unwrap();
+    for row in &log {
+        assert_eq!(store.entry(row.seq).unwrap().as_ref(), Some(row));
+    }
+    assert_eq!(store.entry(log.len() as u64 + 1).unwrap(), None);
+}
+
 mod tamper;
