@@ -694,10 +694,10 @@ pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
         let _ = writeln!(out, "   data: {h}");
     }
     let _ = writeln!(out, "   workflow: {}", f.sha256);
-    if let Some(last) = p.events.last() {
-        if let Some(entry) = office.store.entry(last.seq)? {
-            let _ = writeln!(out, "   last event {}: hash {}", entry.seq, entry.hash);
-        }
+    if let Some(last) = p.events.last()
+        && let Some(entry) = office.store.entry(last.seq)?
+    {
+        let _ = writeln!(out, "   last event {}: hash {}", entry.seq, entry.hash);
     }
     // 5. History.
     let _ = writeln!(out, "\n5. Lịch sử (history)");
