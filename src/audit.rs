@@ -341,11 +341,23 @@ pub fn status(office: &Office, loaded: &Loaded, today: chrono::NaiveDate) -> Res
 /// Every proposal with the workflow that governs it.
 pub fn all_proposals(office: &Office, loaded: &Loaded) -> Result<Vec<(String, Proposal)>> {
     let clock = crate::workflow::engine::ManualClock::new(chrono::NaiveDateTime::MIN);
+    let mut runners = BTreeMap::new();
     let mut out = Vec::new();
+    // Each proposal's events are read once; one runner serves every proposal of a workflow.
     for id in office.store.proposals()? {
-        let flow = office.workflow_of(id)?;
-        let runner = loaded.runner(&flow, &clock)?;
-        out.push((flow, runner.proposal(&office.store, id)?));
+        let events = office.store.events(id)?;
+        let Some(flow) = events.iter().find_map(|e| match &e.kind {
+            EventKind::Nominated { workflow, .. } => Some(workflow.clone()),
+            _ => None,
+        }) else {
+            return Err(OfficeError::Missing(format!("proposal {id} has no nomination")));
+        };
+        if !runners.contains_key(&flow) {
+            runners.insert(flow.clone(), loaded.runner(&flow, &clock)?);
+        }
+        let runner = runners.get(&flow).ok_or_else(|| OfficeError::Missing(flow.clone()))?;
+        let p = runner.project_events(id, events)?;
+        out.push((flow, p));
     }
     Ok(out)
 }

@@ -616,6 +616,11 @@ impl<'a, C: Clock> Runner<'a, C> {
         self.enter(p, to, Some(&name), None, guards, actor, now)
     }
 
+    /// A proposal's state from events already read (they must be that proposal's, in order).
+    pub fn project_events(&self, id: u64, events: Vec<Event>) -> Result<Proposal> {
+        project(self.flow, self.cx.data, self.flow.kind, id, events)
+    }
+
     /// A proposal's current state.
     pub fn proposal(&self, store: &dyn EventStore, id: u64) -> Result<Proposal> {
         let events = store.events(id)?;
