@@ -30,6 +30,28 @@ pub(crate) struct Cli {
     /// When an office command happens (`2025-12-01T08:00`); the system clock when absent.
     #[arg(long, global = true)]
     at: Option<String>,
+    /// Language of diagnostics and explanations (`en` or `vi`); for `fmt`, the keyword set
+    /// to write (the file's own when absent).
+    #[arg(long, value_enum, global = true)]
+    lang: Option<LangArg>,
+}
+
+/// `--lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LangArg {
+    /// English.
+    En,
+    /// Tiếng Việt.
+    Vi,
+}
+
+impl From<LangArg> for thidua::lang::Lang {
+    fn from(l: LangArg) -> thidua::lang::Lang {
+        match l {
+            LangArg::En => thidua::lang::Lang::En,
+            LangArg::Vi => thidua::lang::Lang::Vi,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ pub mod diag;
 pub mod eval;
 pub mod explain;
 pub mod hooks;
+pub mod lang;
 pub mod model;
 pub mod office;
 pub mod program;
