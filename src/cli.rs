@@ -133,8 +133,12 @@ pub(crate) fn run(cli: &Cli) -> Outcome {
 
 /// Read a file for the user, with a one-line error naming it.
 pub(crate) fn read(path: &PathBuf) -> Result<String, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("thidua: cannot read `{}`: {e}\n", path.display()))?;
+    let bytes = thidua::files::read_limited(
+        path,
+        thidua::files::MAX_SOURCE_BYTES,
+        "a rule or workflow file",
+    )
+    .map_err(|e| format!("thidua: cannot read `{}`: {e}\n", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "thidua: `{}` is not UTF-8 text (invalid byte at offset {}); save it as UTF-8\n",

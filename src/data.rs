@@ -238,7 +238,8 @@ fn display(path: &Path) -> String {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
-    std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })
+    crate::files::read_limited(path, crate::files::MAX_DATA_BYTES, "a data file")
+        .map_err(|source| LoadError::Io { path: path.to_path_buf(), source })
 }
 
 /// The sorted names of the regular files in a directory.

@@ -7,6 +7,7 @@ pub mod data;
 pub mod diag;
 pub mod eval;
 pub mod explain;
+pub mod files;
 pub mod hooks;
 pub mod lang;
 pub mod model;

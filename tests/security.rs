@@ -431,3 +431,76 @@ fn sigkill_during_commands_loses_nothing_acknowledged() {
         "{killed} kills, {finished} commands finished"
     );
 }
+
+/// Huge inputs get a clear, located error, bounded output, and store nothing: a 100,000-person
+/// import whose last row has an impossible date, a rule file over the size limit, and an
+/// endless device given as a rule file.
+#[test]
+fn huge_inputs_get_a_clear_error_and_store_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", "h.db", "--at", "2026-01-05T08:00", "--error-format", "plain"];
+        all.extend(args);
+        Command::cargo_bin("thidua").unwrap().current_dir(d).args(&all).output().unwrap()
+    };
+    let rules = format!("{ROOT}/rules/vksnd_tinh.rules");
+    let sample = format!("{ROOT}/rules/sample");
+    for args in [
+        vec!["open", "--cycle", "2025"],
+        vec!["register", "rules", rules.as_str()],
+        vec!["import", sample.as_str()],
+    ] {
+        let o = run(&args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let before = (run(&["status"]).stdout, run(&["verify"]).stdout);
+
+    // 100,000 people, the very last row wrong.
+    let big = d.join("big");
+    std::fs::create_dir(&big).unwrap();
+    let files = thidua::sample::generate(&thidua::sample::GenConfig::with_people(100_000));
+    for (name, text) in &files {
+        let text = if name == "can_bo.csv" {
+            let body = text.trim_end_matches('\n');
+            let (head, last) = body.rsplit_once('\n').unwrap();
+            let date = last.split(',').nth(4).unwrap();
+            format!("{head}\n{}\n", last.replacen(date, "2019-02-30", 1))
+        } else {
+            text.clone()
+        };
+        std::fs::write(big.join(name), text).unwrap();
+    }
+    let rows = files["can_bo.csv"].lines().count();
+    assert!(rows > 100_000, "{rows} rows");
+    let o = run(&["import", big.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains(&format!("can_bo.csv:{rows}:")), "located on the last line: {err}");
+    assert!(err.contains("2019-02-30"), "{err}");
+    assert!(err.len() < 4_000, "the error stays short: {} bytes", err.len());
+    assert_eq!((run(&["status"]).stdout, run(&["verify"]).stdout), before, "nothing stored");
+
+    // A rule file over the limit, and a device that never ends.
+    let huge = d.join("huge.rules");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    let mut padded = text.clone();
+    while (padded.len() as u64) <= thidua::files::MAX_SOURCE_BYTES {
+        padded.push_str("// ");
+        padded.push_str(&"x".repeat(1_000));
+        padded.push('\n');
+    }
+    std::fs::write(&huge, padded).unwrap();
+    let mut targets = vec![huge.to_str().unwrap().to_owned()];
+    if cfg!(unix) {
+        targets.push(String::from("/dev/zero"));
+    }
+    for target in &targets {
+        let o = run(&["check", target]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{target}: {err}");
+        assert!(err.contains("too large for a rule or workflow file"), "{target}: {err}");
+        assert!(err.contains("the limit is 16 MiB"), "{err}");
+    }
+    assert_eq!((run(&["status"]).stdout, run(&["verify"]).stdout), before, "nothing stored");
+}
