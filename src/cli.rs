@@ -132,7 +132,7 @@ pub(crate) fn run(cli: &Cli) -> Outcome {
 }
 
 /// Read a file for the user, with a one-line error naming it.
-pub(crate) fn read(path: &PathBuf) -> Result<String, String> {
+pub(crate) fn read(path: &std::path::Path) -> Result<String, String> {
     let bytes = thidua::files::read_limited(
         path,
         thidua::files::MAX_SOURCE_BYTES,

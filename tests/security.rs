@@ -484,7 +484,7 @@ fn huge_inputs_get_a_clear_error_and_store_nothing() {
     // A rule file over the limit, and a device that never ends.
     let huge = d.join("huge.rules");
     let text = std::fs::read_to_string(&rules).unwrap();
-    let mut padded = text.clone();
+    let mut padded = text;
     while (padded.len() as u64) <= thidua::files::MAX_SOURCE_BYTES {
         padded.push_str("// ");
         padded.push_str(&"x".repeat(1_000));
