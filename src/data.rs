@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use crate::check::fuzzy;
 use crate::diag::{Diagnostic, FileId, SourceMap, Span};
-use crate::model::{Dataset, History, KindId, Schema, Table, Value};
+use crate::model::{Dataset, FactId, History, KindId, Schema, Table, Value};
 
 mod cell;
 mod csv_file;
@@ -361,7 +361,9 @@ struct Loader<'s> {
     schema: &'s Schema,
     tables: Vec<Table>,
     states: Vec<KindState>,
-    history: History,
+    /// `(fact, row, cycle)` of every history row, sorted and grouped in [`Loader::finish`]:
+    /// one sort of a flat vector is much cheaper than millions of map insertions.
+    held: Vec<(FactId, u32, i32)>,
     diags: Vec<Diagnostic>,
 }
 
@@ -376,7 +378,7 @@ impl<'s> Loader<'s> {
             schema,
             tables,
             states: vec![KindState::Pending; schema.kinds.len()],
-            history: History::default(),
+            held: Vec::new(),
             diags: Vec::new(),
         }
     }
@@ -685,7 +687,7 @@ impl<'s> Loader<'s> {
             return;
         };
         if let Some(cycle) = cycle {
-            self.history.held.entry((fact, entity_row)).or_default().push(cycle);
+            self.held.push((fact, entity_row, cycle));
         }
     }
 
@@ -731,11 +733,19 @@ impl<'s> Loader<'s> {
             crate::diag::sort(&mut self.diags);
             return Err(LoadError::Invalid(self.diags));
         }
-        let mut history = self.history;
-        for cycles in history.held.values_mut() {
-            cycles.sort_unstable();
-            cycles.dedup();
+        let mut held = self.held;
+        held.sort_unstable();
+        held.dedup();
+        // Sorted input builds the map in one pass; each entity's cycles come out sorted and
+        // deduplicated.
+        let mut groups: Vec<((FactId, u32), Vec<i32>)> = Vec::new();
+        for (fact, row, cycle) in held {
+            match groups.last_mut() {
+                Some((key, cycles)) if *key == (fact, row) => cycles.push(cycle),
+                _ => groups.push(((fact, row), vec![cycle])),
+            }
         }
+        let history = History { held: groups.into_iter().collect() };
         Ok(Dataset { tables: self.tables, history })
     }
 }

@@ -323,15 +323,11 @@ pub fn evaluate(
             Step::Mark(m) => {
                 if let Some(mark) = program.marks.get(m) {
                     let n = data.table(mark.kind).map_or(0, |t| t.len());
-                    let mut held = Vec::with_capacity(n);
                     let engine = Engine::over(program, data, cycle, &params, &state);
-                    for row in 0..n {
-                        let row = u32::try_from(row).unwrap_or(u32::MAX);
-                        held.push(
-                            engine.eval(&mark.when, mark.kind, row, &mut NoTrace)?
-                                == Value::Bool(true),
-                        );
-                    }
+                    let held = par_rows(n, |row| {
+                        Ok(engine.eval(&mark.when, mark.kind, row, &mut NoTrace)?
+                            == Value::Bool(true))
+                    })?;
                     if let Some(slot) = state.now.get_mut(mark.fact.0 as usize) {
                         *slot = Some(held.clone());
                     }
@@ -376,6 +372,32 @@ pub fn evaluate(
     })
 }
 
+/// Rows per parallel chunk: large enough that scheduling costs little next to evaluating.
+const CHUNK: usize = 2048;
+
+/// `f` over rows `0..n` in row order, in parallel chunks when there are many rows. Rows are
+/// independent within a step (each reads only earlier steps' results), so the answer is the
+/// same as a sequential loop's, and so is the error: the one of the lowest failing row.
+fn par_rows<T: Send>(
+    n: usize,
+    f: impl Fn(u32) -> Result<T, Box<Diagnostic>> + Sync,
+) -> Result<Vec<T>, Box<Diagnostic>> {
+    use rayon::prelude::*;
+    let row = |r: usize| u32::try_from(r).unwrap_or(u32::MAX);
+    if n <= CHUNK {
+        return (0..n).map(|r| f(row(r))).collect();
+    }
+    let chunks: Vec<Result<Vec<T>, Box<Diagnostic>>> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| (c * CHUNK..((c + 1) * CHUNK).min(n)).map(|r| f(row(r))).collect())
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    for chunk in chunks {
+        out.extend(chunk?);
+    }
+    Ok(out)
+}
+
 fn round2(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
@@ -402,8 +424,7 @@ impl Engine<'_> {
             nodes: vec![Decimal::ZERO; n * node_count],
             adjusts: vec![Decimal::ZERO; n * sc.adjusts.len()],
         };
-        for row in 0..n {
-            let r = u32::try_from(row).unwrap_or(u32::MAX);
+        let rows = par_rows(n, |r| {
             let mut points = vec![Decimal::ZERO; node_count];
             let mut sum = Decimal::ZERO;
             for &root in &sc.roots {
@@ -412,7 +433,8 @@ impl Engine<'_> {
                 sum = sum.saturating_add(round2(p.saturating_mul(w)));
             }
             let mut total = clamp(sum, sc.max);
-            for (i, adj) in sc.adjusts.iter().enumerate() {
+            let mut amounts = Vec::with_capacity(sc.adjusts.len());
+            for adj in &sc.adjusts {
                 let pts = as_num(&self.eval(&adj.points, sc.kind, r, &mut NoTrace)?);
                 let raw = match &adj.base {
                     AdjustBase::When(c) => {
@@ -432,20 +454,26 @@ impl Engine<'_> {
                 } else {
                     total.saturating_sub(amount)
                 };
-                if let Some(slot) = out.adjusts.get_mut(row * sc.adjusts.len() + i) {
-                    *slot = amount;
-                }
+                amounts.push(amount);
             }
             let total = total.max(Decimal::ZERO);
-            if let Some(dst) = out.nodes.get_mut(row * node_count..(row + 1) * node_count) {
-                dst.copy_from_slice(&points);
-            }
             let grade = sc.grades.as_ref().map_or(0, |g| {
                 g.bands
                     .iter()
                     .find(|(_, from)| from.is_none_or(|f| total >= f))
                     .map_or(0, |(pos, _)| *pos)
             });
+            Ok((total, grade, points, amounts))
+        })?;
+        for (row, (total, grade, points, amounts)) in rows.into_iter().enumerate() {
+            if let Some(dst) = out.nodes.get_mut(row * node_count..(row + 1) * node_count) {
+                dst.copy_from_slice(&points);
+            }
+            if let Some(dst) =
+                out.adjusts.get_mut(row * sc.adjusts.len()..(row + 1) * sc.adjusts.len())
+            {
+                dst.copy_from_slice(&amounts);
+            }
             out.total.push(total);
             out.grade.push(grade);
         }
@@ -619,10 +647,7 @@ impl Engine<'_> {
 
     fn award(&self, award: &Award, mode: TraceMode) -> Result<AwardResult, Box<Diagnostic>> {
         let n = self.data.table(award.kind).map_or(0, |t| t.len());
-        let mut outcome = Vec::with_capacity(n);
-        let mut traces: Vec<Option<AwardTrace>> = Vec::new();
-        for row in 0..n {
-            let r = u32::try_from(row).unwrap_or(u32::MAX);
+        let decided = par_rows(n, |r| {
             let traced = match mode {
                 TraceMode::Off => false,
                 TraceMode::All => true,
@@ -630,15 +655,19 @@ impl Engine<'_> {
             };
             if traced {
                 let (o, t) = self.decide_traced(award, r)?;
-                outcome.push(o);
-                if traces.is_empty() {
-                    traces = vec![None; n];
-                }
-                if let Some(slot) = traces.get_mut(row) {
-                    *slot = Some(t);
-                }
+                Ok((o, Some(t)))
             } else {
-                outcome.push(self.decide_fast(award, r)?);
+                Ok((self.decide_fast(award, r)?, None))
+            }
+        })?;
+        let mut outcome = Vec::with_capacity(n);
+        // Traces exist only when some row was traced: one slot per row then.
+        let mut traces: Vec<Option<AwardTrace>> = Vec::new();
+        let any_traced = decided.iter().any(|(_, t)| t.is_some());
+        for (o, t) in decided {
+            outcome.push(o);
+            if any_traced {
+                traces.push(t);
             }
         }
         if let Some(q) = &award.quota {

@@ -10,6 +10,8 @@
 //! comparing positions compares ranks.
 
 use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -257,7 +259,7 @@ pub struct Table {
     /// Number of fields per row.
     pub fields: usize,
     /// Row index by id.
-    pub index: BTreeMap<Arc<str>, u32>,
+    pub index: FxHashMap<Arc<str>, u32>,
 }
 
 impl Table {

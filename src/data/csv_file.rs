@@ -58,8 +58,11 @@ pub(super) fn load_kind(loader: &mut Loader<'_>, kind: KindId, file: FileId, tex
     }
     let mut starts: Vec<usize> = Vec::new();
     let id_col = to_csv.first().copied().flatten();
+    let mut record = StringRecord::new();
     while !loader.full() {
-        let Some(record) = reader.read(loader) else { break };
+        if !reader.read_into(loader, &mut record) {
+            break;
+        }
         // A row with the wrong number of cells is reported once; only its id is taken, so
         // that rows referring to it are not reported as well.
         let only_id = !check_width(loader, &reader, &record, header.width);
@@ -91,8 +94,11 @@ pub(super) fn load_history(loader: &mut Loader<'_>, file: FileId, text: &str) {
         .iter()
         .map(|&c| header.by_expected.get(c).copied().flatten())
         .collect();
+    let mut record = StringRecord::new();
     while !loader.full() {
-        let Some(record) = reader.read(loader) else { break };
+        if !reader.read_into(loader, &mut record) {
+            break;
+        }
         if !check_width(loader, &reader, &record, header.width) {
             continue;
         }
@@ -243,13 +249,19 @@ impl<'t> Records<'t> {
     /// The next record, or `None` at the end (or, after reporting, on a reader error).
     fn read(&mut self, loader: &mut Loader<'_>) -> Option<StringRecord> {
         let mut record = StringRecord::new();
-        match self.reader.read_record(&mut record) {
+        self.read_into(loader, &mut record).then_some(record)
+    }
+
+    /// Read the next record into `record`, reusing its buffers (one allocation per file
+    /// rather than per row); `false` at the end (or, after reporting, on a reader error).
+    fn read_into(&mut self, loader: &mut Loader<'_>, record: &mut StringRecord) -> bool {
+        match self.reader.read_record(record) {
             Ok(true) => {
                 let pos = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
                 self.start = skip_line_ends(self.text, pos);
-                Some(record)
+                true
             }
-            Ok(false) => None,
+            Ok(false) => false,
             Err(err) => {
                 let at =
                     err.position().map_or(self.start, |p| usize::try_from(p.byte()).unwrap_or(0));
@@ -262,7 +274,7 @@ impl<'t> Records<'t> {
                     )
                     .with_help("check the quoting of this row"),
                 );
-                None
+                false
             }
         }
     }
