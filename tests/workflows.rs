@@ -581,7 +581,9 @@ fn misbehaving_hooks_are_stopped_and_change_nothing() {
         let id = r.nominate_eligible(&mut s, &unit_head(), "tap_the_ldxs").unwrap()[1];
         let started = std::time::Instant::now();
         let err = r.advance(&mut s, &unit_head(), id, "submit", None).unwrap_err();
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "stopped within the budget");
+        // The 1 s guarantee is the hook's wall clock, timed in `src/hooks/tests.rs` with a
+        // short limit; here a loaded CI machine only has to show that the hook was stopped.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "stopped, not hung");
         let msg = err.to_string().to_lowercase();
         assert!(msg.contains("bad.rhai"), "the error names the hook: {msg}");
         assert!(msg.contains(expect), "{script}: {msg}");

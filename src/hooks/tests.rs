@@ -76,7 +76,9 @@ fn column_of(script: &str, line: usize, needle: &str) -> usize {
 fn loop_forever_stops_at_the_operation_limit() {
     let started = Instant::now();
     let err = fails_with("fn f() { loop {} }", HookErrorKind::TooManyOperations);
-    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    // Stopped by counting, not by the clock (which has its own test below); the bound only
+    // shows it did not hang, with room for a loaded machine running a debug build.
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
     assert_eq!(err.hook, NAME);
     let diag = err.to_diagnostic();
     assert_eq!(diag.code, "hook::limit");
