@@ -12,6 +12,10 @@ use thidua::diag::SourceMap;
 use thidua::eval::{TraceMode, evaluate, resolve_cycle};
 use thidua::sample::{GenConfig, generate};
 
+/// The allocator the `thidua` binary uses, so that figures match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RULES: &str = include_str!("../rules/vksnd_tinh.rules");
 
 fn load(people: Option<u32>) -> (thidua::program::Program, thidua::model::Dataset) {

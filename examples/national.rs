@@ -3,12 +3,15 @@
 //!
 //! ```sh
 //! cargo run --release -- generate --people 2500000 --out /tmp/national
-//! cargo run --release --example national -- rules/vksnd_tinh.rules /tmp/national
+//! cargo run --release --example national -- rules/vksnd_tinh.rules /tmp/national [--traced]
 //! ```
 
 #![expect(clippy::print_stdout, reason = "an example reports on stdout")]
 
 use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use thidua::diag::SourceMap;
 use thidua::eval::{TraceMode, evaluate, resolve_cycle};
@@ -34,6 +37,13 @@ fn main() -> Result<(), String> {
     let t = Instant::now();
     let result = evaluate(program, &data, cycle, TraceMode::Off).map_err(|d| d.message.clone())?;
     println!("evaluate   {:>8.3} s", t.elapsed().as_secs_f64());
+    if args.next().as_deref() == Some("--traced") {
+        let t = Instant::now();
+        let traced =
+            evaluate(program, &data, cycle, TraceMode::All).map_err(|d| d.message.clone())?;
+        println!("traced     {:>8.3} s", t.elapsed().as_secs_f64());
+        drop(traced);
+    }
     let t = Instant::now();
     let table = thidua::report::table(program, &data, &result);
     println!("table      {:>8.3} s  ({} MB)", t.elapsed().as_secs_f64(), table.len() >> 20);

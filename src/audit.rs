@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::diag::SourceMap;
 use crate::eval::TraceMode;
+use crate::lang::Lang;
 use crate::office::{Loaded, Office, OfficeError, results_hash, texts_hash};
 use crate::store::Record;
 use crate::workflow::engine::Proposal;
@@ -550,7 +551,7 @@ struct Proof<'a> {
     eligibility: crate::explain::Explanation,
 }
 
-fn proof<'a>(office: &Office, loaded: &'a Loaded, id: u64) -> Result<Proof<'a>> {
+fn proof<'a>(office: &Office, loaded: &'a Loaded, id: u64, lang: Lang) -> Result<Proof<'a>> {
     let flow_name = office.workflow_of(id)?;
     let flow = loaded.flow(&flow_name)?;
     let clock = crate::workflow::engine::ManualClock::new(chrono::NaiveDateTime::MIN);
@@ -575,36 +576,56 @@ fn proof<'a>(office: &Office, loaded: &'a Loaded, id: u64) -> Result<Proof<'a>> 
         kind,
         proposal.row,
         Some(&proposal.award),
+        lang,
     )
     .map_err(OfficeError::Missing)?;
     Ok(Proof { flow, proposal, rules, eligibility })
 }
 
-/// Everything about one proposal: the decision, each vote against its rule, the eligibility
-/// proof under the rule set it was pinned to, and the hashes that tie it to the log.
+/// [`explain_in`] in the default language (English).
 pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
-    let Proof { flow: f, proposal: p, rules: pinned, eligibility: x } = proof(office, loaded, id)?;
+    explain_in(office, loaded, id, Lang::default())
+}
+
+/// Everything about one proposal, in `lang`: the decision, each vote against its rule, the
+/// eligibility proof under the rule set it was pinned to, the hashes that tie it to the log,
+/// and its history. Texts the log recorded in English (vote rules, tally reasons) are
+/// translated where the catalog knows them ([`crate::diag::vi::translate_event`]); what
+/// people wrote (notes, reasons, grounds) is shown as written.
+pub fn explain_in(office: &Office, loaded: &Loaded, id: u64, lang: Lang) -> Result<String> {
+    let Proof { flow: f, proposal: p, rules: pinned, eligibility: x } =
+        proof(office, loaded, id, lang)?;
     let program = &pinned.program;
     let data = loaded.dataset()?;
     let kind = f.flow.kind;
+    let vi = lang == Lang::Vi;
     let mut out = String::new();
     let name = crate::report::entity_name(program, data, kind, p.row).unwrap_or_default();
     let award = program.awards.iter().find(|a| a.name == p.award);
     let label = award.and_then(|a| a.label.clone()).unwrap_or_default();
     let _ = writeln!(
         out,
-        "Đề nghị (proposal) #{id}: {name} [{}] — {label} ({}), chu kỳ {}",
-        p.entity, p.award, p.cycle
+        "{} #{id}: {name} [{}] — {label} ({}), {} {}",
+        lang.pick("Proposal", "Đề nghị"),
+        p.entity,
+        p.award,
+        lang.pick("cycle", "chu kỳ"),
+        p.cycle
     );
-    let _ = writeln!(out, "Quy trình (workflow): {} — {}", f.flow.name, f.flow.label);
+    let _ =
+        writeln!(out, "{}: {} — {}", lang.pick("Workflow", "Quy trình"), f.flow.name, f.flow.label);
     let stage = f.flow.stage_name(p.stage);
     let _ = writeln!(
         out,
-        "Trạng thái (stage): {stage}{}",
-        p.revoked.as_ref().map(|g| format!(" — ĐÃ HỦY BỎ (revoked): {g}")).unwrap_or_default()
+        "{}: {stage}{}",
+        lang.pick("Stage", "Bước hiện tại"),
+        p.revoked
+            .as_ref()
+            .map(|g| format!(" — {}: {g}", lang.pick("REVOKED", "ĐÃ HỦY BỎ")))
+            .unwrap_or_default()
     );
     // 1. The decision.
-    let _ = writeln!(out, "\n1. Quyết định (decision)");
+    let _ = writeln!(out, "\n1. {}", lang.pick("Decision", "Quyết định"));
     match p.events.iter().rev().find_map(|e| match &e.kind {
         EventKind::Entered { via: Some(v), note, .. }
             if f.flow.stages.get(p.stage).is_some_and(|s| s.terminal) =>
@@ -614,23 +635,35 @@ pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
         _ => None,
     }) {
         Some((e, via, note)) => {
-            let _ = writeln!(
-                out,
-                "   event {}: `{via}` by {} at {}",
-                e.seq,
-                e.actor,
-                e.at.format("%Y-%m-%d %H:%M")
-            );
+            let at = e.at.format("%Y-%m-%d %H:%M");
+            let _ = match lang {
+                Lang::En => writeln!(out, "   event {}: `{via}` by {} at {at}", e.seq, e.actor),
+                Lang::Vi => {
+                    writeln!(
+                        out,
+                        "   sự kiện {}: `{via}`, do {} thực hiện lúc {at}",
+                        e.seq, e.actor
+                    )
+                }
+            };
             if let Some(n) = note {
                 let _ = writeln!(out, "   {n}");
             }
         }
         None => {
-            let _ = writeln!(out, "   not decided yet");
+            let _ = writeln!(out, "   {}", lang.pick("not decided yet", "chưa có quyết định"));
         }
     }
     // 2. Votes.
-    let _ = writeln!(out, "\n2. Biểu quyết (votes), each against its rule");
+    let _ = writeln!(
+        out,
+        "\n2. {}",
+        lang.pick(
+            "Votes, each against its rule",
+            "Biểu quyết, đối chiếu với quy định của từng cuộc"
+        )
+    );
+    let event = lang.pick("event", "sự kiện");
     let mut any = false;
     for e in &p.events {
         match &e.kind {
@@ -645,83 +678,332 @@ pub fn explain(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
                 ..
             } => {
                 any = true;
-                let _ = writeln!(
-                    out,
-                    "   event {}: round {round} of `{body}` in `{stage}`: {} member(s){}, {} ballot; rule: {rule}",
-                    e.seq,
-                    electorate.len(),
-                    if excluded.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", {} excluded on their own proposal", excluded.join(", "))
-                    },
-                    if *secret { "secret" } else { "open" }
-                );
+                let n = electorate.len();
+                let _ = if vi {
+                    writeln!(
+                        out,
+                        "   {event} {}: vòng {round} của `{body}` ở bước `{stage}`: {n} thành viên{}, {}; quy định: {}",
+                        e.seq,
+                        if excluded.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                ", {} không bỏ phiếu cho đề nghị của chính mình",
+                                excluded.join(", ")
+                            )
+                        },
+                        if *secret { "bỏ phiếu kín" } else { "biểu quyết công khai" },
+                        event_text(rule, lang)
+                    )
+                } else {
+                    writeln!(
+                        out,
+                        "   {event} {}: round {round} of `{body}` in `{stage}`: {n} member(s){}, {} ballot; rule: {rule}",
+                        e.seq,
+                        if excluded.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} excluded on their own proposal", excluded.join(", "))
+                        },
+                        if *secret { "secret" } else { "open" }
+                    )
+                };
             }
             EventKind::RoundClosed {
                 counts, present, written, members, passed, reason, ..
             } => {
-                let _ = writeln!(
-                    out,
-                    "   event {}: {} for, {} against, {} abstain ({present} present, {written} in writing, of {members}) → {}: {reason}",
-                    e.seq,
-                    counts.for_,
-                    counts.against,
-                    counts.abstain,
-                    match passed {
-                        Some(true) => "passed",
-                        Some(false) => "failed",
-                        None => "no outcome",
-                    }
-                );
+                let (f_, a_, ab) = (counts.for_, counts.against, counts.abstain);
+                let _ = if vi {
+                    writeln!(
+                        out,
+                        "   {event} {}: {f_} tán thành, {a_} không tán thành, {ab} không biểu quyết ({present} có mặt, {written} bằng văn bản, trên {members}) → {}: {}",
+                        e.seq,
+                        match passed {
+                            Some(true) => "thông qua",
+                            Some(false) => "không thông qua",
+                            None => "không có kết quả",
+                        },
+                        event_text(reason, lang)
+                    )
+                } else {
+                    writeln!(
+                        out,
+                        "   {event} {}: {f_} for, {a_} against, {ab} abstain ({present} present, {written} in writing, of {members}) → {}: {reason}",
+                        e.seq,
+                        match passed {
+                            Some(true) => "passed",
+                            Some(false) => "failed",
+                            None => "no outcome",
+                        }
+                    )
+                };
             }
             EventKind::Decided { passed, reason } => {
-                let _ = writeln!(
-                    out,
-                    "   event {}: decided by {}: {} — {reason}",
-                    e.seq,
-                    e.actor,
-                    if *passed { "passed" } else { "failed" }
-                );
+                let _ = match lang {
+                    Lang::En => writeln!(
+                        out,
+                        "   {event} {}: decided by {}: {} — {reason}",
+                        e.seq,
+                        e.actor,
+                        if *passed { "passed" } else { "failed" }
+                    ),
+                    Lang::Vi => writeln!(
+                        out,
+                        "   {event} {}: {} quyết định: {} — {reason}",
+                        e.seq,
+                        e.actor,
+                        if *passed { "thông qua" } else { "không thông qua" }
+                    ),
+                };
             }
             _ => {}
         }
     }
     if !any {
-        let _ = writeln!(out, "   no vote held");
+        let _ = writeln!(out, "   {}", lang.pick("no vote held", "không có cuộc biểu quyết nào"));
     }
     // 3. Eligibility proof under the pinned rule set.
     let _ = writeln!(
         out,
-        "\n3. Chứng minh đủ điều kiện khi đề nghị (eligibility proof at nomination, rule set {})",
+        "\n3. {} {})",
+        lang.pick(
+            "Eligibility proof at nomination (rule set",
+            "Chứng minh đủ điều kiện khi đề nghị (bộ quy tắc"
+        ),
         pinned.name
     );
     for line in x.text().lines() {
         let _ = writeln!(out, "   {line}");
     }
     // 4. Hashes.
-    let _ = writeln!(out, "\n4. Dấu vết (hashes)");
-    let _ = writeln!(out, "   rule set (pinned at nomination): {}", p.ruleset);
+    let _ = writeln!(out, "\n4. {}", lang.pick("Hashes", "Dấu vết (mã băm)"));
+    let _ = writeln!(
+        out,
+        "   {}: {}",
+        lang.pick("rule set (pinned at nomination)", "bộ quy tắc (ghim khi đề nghị)"),
+        p.ruleset
+    );
     if let Some((_, h)) = &loaded.data {
-        let _ = writeln!(out, "   data: {h}");
+        let _ = writeln!(out, "   {}: {h}", lang.pick("data", "dữ liệu"));
     }
-    let _ = writeln!(out, "   workflow: {}", f.sha256);
+    let _ = writeln!(out, "   {}: {}", lang.pick("workflow", "quy trình"), f.sha256);
     if let Some(last) = p.events.last()
         && let Some(entry) = office.store.entry(last.seq)?
     {
-        let _ = writeln!(out, "   last event {}: hash {}", entry.seq, entry.hash);
+        let _ = match lang {
+            Lang::En => writeln!(out, "   last event {}: hash {}", entry.seq, entry.hash),
+            Lang::Vi => writeln!(out, "   sự kiện cuối {}: mã băm {}", entry.seq, entry.hash),
+        };
     }
     // 5. History.
-    let _ = writeln!(out, "\n5. Lịch sử (history)");
-    for line in crate::workflow::show::history(&p).lines() {
+    let _ = writeln!(out, "\n5. {}", lang.pick("History", "Lịch sử"));
+    let history = match lang {
+        Lang::En => crate::workflow::show::history(&p),
+        Lang::Vi => history_vi(&p),
+    };
+    for line in history.lines() {
         let _ = writeln!(out, "   {line}");
     }
     Ok(out)
 }
 
-/// A proposal's explanation as data (the JSON form of [`explain`]).
+/// A text the workflow engine recorded (a vote rule, a tally reason), in `lang`: the
+/// catalog's translation, or the text as recorded.
+fn event_text(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => text.to_string(),
+        Lang::Vi => crate::diag::vi::translate_event(text).unwrap_or_else(|| text.to_string()),
+    }
+}
+
+/// A guard as recorded (`eligible and rank == 1 [eligible = true, rank = 1]`, or a guard
+/// hook's result) in Vietnamese: the condition is rule text and stays; booleans it read become
+/// `đúng`/`sai`.
+fn guard_text_vi(g: &str) -> String {
+    if let Some(t) = crate::diag::vi::translate_event(g) {
+        return t;
+    }
+    let Some((cond, reads)) = g.strip_suffix(']').and_then(|r| r.rsplit_once(" [")) else {
+        return g.to_string();
+    };
+    let reads: Vec<String> = reads
+        .split(", ")
+        .map(|r| match r.rsplit_once(" = ") {
+            Some((name, "true")) => format!("{name} = đúng"),
+            Some((name, "false")) => format!("{name} = sai"),
+            _ => r.to_string(),
+        })
+        .collect();
+    format!("{cond} [{}]", reads.join(", "))
+}
+
+/// A hook's value as the history shows it.
+fn hook_value_text(v: &crate::hooks::HookValue) -> String {
+    use crate::hooks::HookValue;
+    match v {
+        HookValue::Unit => String::from("()"),
+        HookValue::Bool(true) => String::from("đúng"),
+        HookValue::Bool(false) => String::from("sai"),
+        HookValue::Num(d) => d.normalize().to_string(),
+        HookValue::Text(t) => format!("{t:?}"),
+        HookValue::List(l) => {
+            format!("[{}]", l.iter().map(hook_value_text).collect::<Vec<_>>().join(", "))
+        }
+        HookValue::Map(m) => format!(
+            "#{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{k}: {}", hook_value_text(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A proposal's history in Vietnamese, line for line as [`crate::workflow::show::history`]
+/// writes it in English.
+fn history_vi(p: &Proposal) -> String {
+    use crate::workflow::store::{BallotMode, Choice, Source};
+    let lang = Lang::Vi;
+    let short = |h: &str| h.get(..12).unwrap_or(h).to_string();
+    let mut out = String::new();
+    for e in &p.events {
+        let what = match &e.kind {
+            EventKind::Nominated { entity, award, cycle, ruleset, source, .. } => format!(
+                "đề nghị `{entity}` cho `{award}`, chu kỳ {cycle}, theo bộ quy tắc {}…; {}",
+                short(ruleset),
+                match source {
+                    Source::Eligible => String::from("từ danh sách đủ điều kiện"),
+                    Source::Manual(r) => format!("đề nghị trực tiếp: {r}"),
+                }
+            ),
+            EventKind::Entered { stage, via, due, note, guards } => {
+                let mut s = format!("vào bước `{stage}`");
+                if let Some(v) = via {
+                    let _ = write!(s, " qua `{v}`");
+                }
+                if let Some(d) = due {
+                    let _ = write!(s, ", hạn {d}");
+                }
+                if !guards.is_empty() {
+                    let g: Vec<String> = guards.iter().map(|g| guard_text_vi(g)).collect();
+                    let _ = write!(s, "; đã kiểm tra: {}", g.join("; "));
+                }
+                if let Some(n) = note {
+                    let _ = write!(s, "; ghi chú: {n}");
+                }
+                s
+            }
+            EventKind::FieldsSet { hook, fields } => {
+                let f: Vec<String> =
+                    fields.iter().map(|(k, v)| format!("{k} = {}", hook_value_text(v))).collect();
+                format!("hook {hook} ghi {}", f.join(", "))
+            }
+            EventKind::RoundOpened {
+                round,
+                body,
+                electorate,
+                excluded,
+                threshold,
+                of_all,
+                quorum,
+                secret,
+                written,
+                rule,
+                ..
+            } => {
+                let mut s = format!(
+                    "mở vòng {round} của `{body}`: {} thành viên{}; ngưỡng ≥ {}% {}{}{}{}; quy định: {}",
+                    electorate.len(),
+                    if excluded.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " ({} không bỏ phiếu cho đề nghị của chính mình)",
+                            excluded.join(", ")
+                        )
+                    },
+                    (threshold * Decimal::ONE_HUNDRED).normalize(),
+                    if *of_all {
+                        "tổng số thành viên"
+                    } else {
+                        "số phiếu biểu quyết"
+                    },
+                    quorum
+                        .map(|q| format!(
+                            ", túc số {}%",
+                            (q * Decimal::ONE_HUNDRED).round_dp(1).normalize()
+                        ))
+                        .unwrap_or_default(),
+                    if *secret { ", bỏ phiếu kín" } else { ", biểu quyết công khai" },
+                    if *written { ", nhận phiếu bằng văn bản" } else { "" },
+                    event_text(rule, lang)
+                );
+                if electorate.len() <= 12 {
+                    let _ = write!(s, "; thành viên: {}", electorate.join(", "));
+                }
+                s
+            }
+            EventKind::BallotCast { round, voter, mode, choice } => format!(
+                "phiếu vòng {round} của `{voter}` ({}){}",
+                match mode {
+                    BallotMode::Present => "có mặt",
+                    BallotMode::Written => "bằng văn bản",
+                },
+                match choice {
+                    Some(Choice::For) => ": tán thành",
+                    Some(Choice::Against) => ": không tán thành",
+                    Some(Choice::Abstain) => ": không biểu quyết",
+                    None => "",
+                }
+            ),
+            EventKind::RoundClosed {
+                round,
+                counts,
+                present,
+                written,
+                members,
+                passed,
+                tied,
+                reason,
+                ..
+            } => format!(
+                "kết thúc vòng {round}: {} tán thành, {} không tán thành, {} không biểu quyết; {present} có mặt, {written} bằng văn bản, trên {members} → {}; {}",
+                counts.for_,
+                counts.against,
+                counts.abstain,
+                match (passed, tied) {
+                    (Some(true), _) => "THÔNG QUA",
+                    (Some(false), _) => "KHÔNG THÔNG QUA",
+                    (None, true) => "HÒA",
+                    (None, false) => "KHÔNG CÓ KẾT QUẢ",
+                },
+                event_text(reason, lang)
+            ),
+            EventKind::Revoked { grounds, decision } => {
+                format!("HỦY BỎ: {grounds}; quyết định: {decision}")
+            }
+            EventKind::Migrated { from, to, eligible } => format!(
+                "chuyển từ bộ quy tắc {}… sang {}…; {} theo quy tắc mới",
+                short(from),
+                short(to),
+                if *eligible { "đủ điều kiện" } else { "KHÔNG đủ điều kiện" }
+            ),
+            EventKind::Decided { passed, reason } => format!(
+                "quyết định sau vòng cuối: {} — {reason}",
+                if *passed { "thông qua" } else { "không thông qua" }
+            ),
+        };
+        let _ =
+            writeln!(out, "{:>3} {} {}: {what}", e.version, e.at.format("%Y-%m-%d %H:%M"), e.actor);
+    }
+    out
+}
+
+/// A proposal's explanation as data (the JSON form of [`explain_in`]).
 #[derive(Debug, Serialize)]
 pub struct ProposalExplanation {
+    /// The language of the prose in `eligibility` (events are recorded data, as logged).
+    pub lang: Lang,
     /// Proposal id.
     pub proposal: u64,
     /// The workflow that governs it.
@@ -748,9 +1030,14 @@ pub struct ProposalExplanation {
     pub events: Vec<crate::workflow::store::Event>,
 }
 
-/// [`explain`] as pretty JSON.
+/// [`explain_json_in`] in the default language (English).
 pub fn explain_json(office: &Office, loaded: &Loaded, id: u64) -> Result<String> {
-    let Proof { flow: f, proposal: p, rules: _, eligibility } = proof(office, loaded, id)?;
+    explain_json_in(office, loaded, id, Lang::default())
+}
+
+/// [`explain_in`] as pretty JSON: field names in English, prose in `lang`.
+pub fn explain_json_in(office: &Office, loaded: &Loaded, id: u64, lang: Lang) -> Result<String> {
+    let Proof { flow: f, proposal: p, rules: _, eligibility } = proof(office, loaded, id, lang)?;
     let terminal = f.flow.stages.get(p.stage).is_some_and(|s| s.terminal);
     let decision = if terminal {
         p.events
@@ -779,6 +1066,7 @@ pub fn explain_json(office: &Office, loaded: &Loaded, id: u64) -> Result<String>
         None => None,
     };
     let x = ProposalExplanation {
+        lang,
         proposal: id,
         workflow: f.flow.name.clone(),
         stage: f.flow.stage_name(p.stage).to_string(),
@@ -798,14 +1086,19 @@ pub fn explain_json(office: &Office, loaded: &Loaded, id: u64) -> Result<String>
     Ok(s)
 }
 
-/// An entity's awards across cycles: past cycles from the imported history, this cycle's
-/// proposals from the store.
+/// [`history_in`] in the default language (English).
 pub fn history(office: &Office, loaded: &Loaded, entity: &str) -> Result<String> {
+    history_in(office, loaded, entity, Lang::default())
+}
+
+/// An entity's awards across cycles, in `lang`: past cycles from the imported history, this
+/// cycle's proposals from the store.
+pub fn history_in(office: &Office, loaded: &Loaded, entity: &str, lang: Lang) -> Result<String> {
     let rules = loaded.rules()?;
     let program = &rules.program;
     let data = loaded.dataset()?;
     let (kind, row) =
-        crate::explain::find_entity(program, data, entity).map_err(OfficeError::Missing)?;
+        crate::explain::find_entity(program, data, entity, lang).map_err(OfficeError::Missing)?;
     let mut out = String::new();
     let name = crate::report::entity_name(program, data, kind, row).unwrap_or_default();
     let _ = writeln!(out, "{name} [{entity}]");
@@ -817,9 +1110,10 @@ pub fn history(office: &Office, loaded: &Loaded, entity: &str) -> Result<String>
         let id = crate::model::FactId(u32::try_from(i).unwrap_or(u32::MAX));
         for c in data.history.cycles(id, row) {
             by_cycle.entry(*c).or_default().push(format!(
-                "{} ({}) — history",
+                "{} ({}) — {}",
                 fact.label.as_deref().unwrap_or(&fact.name),
-                fact.name
+                fact.name,
+                lang.pick("history", "lịch sử")
             ));
         }
     }
@@ -835,14 +1129,24 @@ pub fn history(office: &Office, loaded: &Loaded, entity: &str) -> Result<String>
             .find(|a| a.name == p.award)
             .and_then(|a| a.label.clone())
             .unwrap_or_default();
-        let state = if p.revoked.is_some() { format!("{stage}, revoked") } else { stage };
-        by_cycle
-            .entry(p.cycle)
-            .or_default()
-            .push(format!("{label} ({}) — proposal #{}, {state}", p.award, p.id));
+        let state = if p.revoked.is_some() {
+            format!("{stage}, {}", lang.pick("revoked", "đã hủy bỏ"))
+        } else {
+            stage
+        };
+        by_cycle.entry(p.cycle).or_default().push(format!(
+            "{label} ({}) — {} #{}, {state}",
+            p.award,
+            lang.pick("proposal", "đề nghị"),
+            p.id
+        ));
     }
     if by_cycle.is_empty() {
-        let _ = writeln!(out, "  no awards recorded");
+        let _ = writeln!(
+            out,
+            "  {}",
+            lang.pick("no awards recorded", "chưa có khen thưởng nào được ghi nhận")
+        );
     }
     for (cycle, items) in by_cycle {
         for item in items {

@@ -7,10 +7,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod demo;
+mod diff;
 mod eval;
 mod flow;
+mod fmt;
 mod generate;
 mod office;
+mod test;
 
 /// Rules and workflow engine for thi đua, khen thưởng (emulation and commendation).
 #[derive(Debug, Parser)]
@@ -30,8 +33,8 @@ pub(crate) struct Cli {
     /// When an office command happens (`2025-12-01T08:00`); the system clock when absent.
     #[arg(long, global = true)]
     at: Option<String>,
-    /// Language of diagnostics and explanations (`en` or `vi`); for `fmt`, the keyword set
-    /// to write (the file's own when absent).
+    /// Language of diagnostics and explanations (`en`, the default, or `vi`); for `fmt`, the
+    /// keyword set to write (the file's own when absent).
     #[arg(long, value_enum, global = true)]
     lang: Option<LangArg>,
 }
@@ -60,10 +63,17 @@ enum Command {
     Check(check::CheckArgs),
     /// Evaluate a cycle: scores, grades, ranks and eligible awards per entity.
     Eval(eval::EvalArgs),
+    /// Compare two rule files: what changed, and whom it affects on a cycle's data.
+    Diff(diff::DiffArgs),
     /// Approval workflows: check them, show them.
     Flow(flow::FlowArgs),
+    /// Format rule and workflow files (`--check` to list those that would change; `--lang` to
+    /// convert keywords).
+    Fmt(fmt::FmtArgs),
     /// Write a generated sample cycle (CSV) for the shipped rule set.
     Generate(generate::GenerateArgs),
+    /// Run a rule set's test cases (`*.test`): expected decisions with reasons, and coverage.
+    Test(test::TestArgs),
     /// Run a whole sample cycle into a fresh database and show what an auditor sees.
     Demo,
     #[command(flatten)]
@@ -113,10 +123,13 @@ pub(crate) type Outcome = (Exit, String, String);
 pub(crate) fn run(cli: &Cli) -> Outcome {
     let fmt = cli.error_format.format();
     match &cli.command {
-        Command::Check(a) => check::run(a, fmt),
-        Command::Eval(a) => eval::run(a, fmt),
-        Command::Flow(a) => flow::run(a, fmt),
+        Command::Check(a) => check::run(a, fmt, cli.lang.map(Into::into).unwrap_or_default()),
+        Command::Eval(a) => eval::run(a, fmt, cli.lang.map(Into::into).unwrap_or_default()),
+        Command::Diff(a) => diff::run(a, fmt, cli.lang.map(Into::into).unwrap_or_default()),
+        Command::Flow(a) => flow::run(a, fmt, cli.lang.map(Into::into).unwrap_or_default()),
+        Command::Fmt(a) => fmt::run(a, fmt, cli.lang.map(Into::into)),
         Command::Generate(a) => generate::run(a),
+        Command::Test(a) => test::run(a, fmt, cli.lang.map(Into::into).unwrap_or_default()),
         Command::Demo => {
             demo::run(&cli.db.clone().unwrap_or_else(|| PathBuf::from("thidua-demo.db")), fmt)
         }
@@ -126,7 +139,7 @@ pub(crate) fn run(cli: &Cli) -> Outcome {
                 actor: cli.actor.clone(),
                 at: cli.at.clone(),
             };
-            office::run(c, &args, fmt)
+            office::run(c, &args, fmt, cli.lang.map(Into::into).unwrap_or_default())
         }
     }
 }

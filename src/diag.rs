@@ -4,6 +4,9 @@
 //! reports problems as [`Diagnostic`]s carrying spans; [`render`] turns them into text (human
 //! or plain, through miette) or JSON. The library never prints.
 //!
+//! Diagnostics are built in English; [`render_in`] prints them in English or Vietnamese
+//! ([`Lang`]), translating each text through the catalog in [`vi`].
+//!
 //! A span should lie within its file's text and on `char` boundaries. Nothing here trusts
 //! that: [`SourceFile::slice`] and [`SourceFile::line_col`] clamp or return `""` for a span
 //! that does not, so a bad span can make a message less precise but never panic.
@@ -12,6 +15,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
+
+use crate::lang::Lang;
 
 /// Identifies a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
@@ -205,6 +210,15 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// This diagnostic with its texts in `lang` (a text the catalog lacks stays in English).
+    #[must_use]
+    pub fn in_lang(&self, lang: Lang) -> Diagnostic {
+        match lang {
+            Lang::En => self.clone(),
+            Lang::Vi => vi::translated(self),
+        }
+    }
 }
 
 /// Sort diagnostics by position (file, start), errors before warnings at the same place.
@@ -232,4 +246,5 @@ pub enum Format {
 }
 
 mod render;
-pub use render::render;
+pub use render::{render, render_in};
+pub mod vi;

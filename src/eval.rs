@@ -620,8 +620,8 @@ impl Engine<'_> {
         row: u32,
     ) -> Result<(Outcome, AwardTrace), Box<Diagnostic>> {
         let mut trace = AwardTrace {
-            disqualifiers: Vec::new(),
-            requires: Vec::new(),
+            disqualifiers: Vec::with_capacity(award.disqualifiers.len()),
+            requires: Vec::with_capacity(award.requires.len()),
             quota: None,
             reward: Vec::new(),
         };

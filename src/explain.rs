@@ -1,9 +1,13 @@
 //! Explanations: why an entity scored, ranked and qualified as it did, for auditors.
 //!
-//! [`explain`] builds one [`Explanation`] from a traced evaluation; [`Explanation::text`]
-//! renders it as readable Vietnamese (with English glosses) and serde renders it as JSON.
-//! Every requirement shows the rule text and its location, the legal basis, each input
-//! value it read, the parameters with their effective dates, and the verdict.
+//! [`explain`] builds one [`Explanation`] from a traced evaluation, in one language
+//! ([`Lang`]): its prose (the reason for a decision, what each input is, where a value comes
+//! from) is written in that language when it is built, so that its text
+//! ([`Explanation::text`]) and its JSON (serde) say the same thing. JSON field names, codes
+//! and enumerated values (`outcome`, `category`) are English and stable in both languages;
+//! the JSON says which language its prose is in (`"lang"`). Every requirement shows the rule
+//! text and its location, the legal basis, each input value it read, the parameters with
+//! their effective dates, and the verdict.
 
 use std::fmt::Write as _;
 
@@ -13,6 +17,7 @@ use crate::ast::{AggFn, AwardCategory, Window};
 use crate::diag::{SourceMap, Span};
 use crate::eval::trace::{CondTrace, QuotaTrace, Read};
 use crate::eval::{Evaluation, Outcome};
+use crate::lang::Lang;
 use crate::model::{Dataset, KindId, Type, Value};
 use crate::program::{Builtin, Cond, Program, Quota, QuotaAmount, VoteRule};
 use crate::report::{ancestor_id, entity_name, money, points, show_value};
@@ -20,6 +25,9 @@ use crate::report::{ancestor_id, entity_name, money, points, show_value};
 /// Everything about one entity's results in a cycle.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
+    /// The language of the prose (`reason`, `what`, `note`, the quota rule) and of
+    /// [`Explanation::text`].
+    pub lang: Lang,
     /// Rule set name.
     pub ruleset: String,
     /// Cycle number.
@@ -99,7 +107,7 @@ pub struct AwardExplain {
     pub authority: Option<String>,
     /// The decision.
     pub outcome: Outcome,
-    /// One line on why.
+    /// One line on why, in the explanation's language.
     pub reason: String,
     /// Votes the workflow must hold.
     pub votes: Vec<VoteRule>,
@@ -137,7 +145,7 @@ pub struct CondExplain {
 pub struct ReadExplain {
     /// What was read (name and label).
     pub what: String,
-    /// Its value.
+    /// Its value (`true`/`false` as `đúng`/`sai` in Vietnamese).
     pub value: String,
     /// Where the value comes from (effective date and legal basis, history cycles…).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,7 +155,7 @@ pub struct ReadExplain {
 /// Quota treatment of an eligible entity.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuotaExplain {
-    /// The rule as written.
+    /// The rule, in words, with its location.
     pub rule: String,
     /// The numbers.
     #[serde(flatten)]
@@ -158,17 +166,42 @@ fn excerpt(sources: &SourceMap, span: Span) -> String {
     sources.slice(span).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn outcome_text(o: Outcome) -> &'static str {
+fn outcome_text(o: Outcome, lang: Lang) -> &'static str {
     match o {
-        Outcome::Eligible => "ĐỦ ĐIỀU KIỆN (eligible)",
-        Outcome::OverQuota => "ĐỦ ĐIỀU KIỆN NHƯNG NGOÀI CHỈ TIÊU (over quota)",
-        Outcome::Disqualified => "BỊ LOẠI TRỪ (disqualified)",
-        Outcome::NotEligible => "KHÔNG ĐỦ ĐIỀU KIỆN (not eligible)",
+        Outcome::Eligible => lang.pick("ELIGIBLE", "ĐỦ ĐIỀU KIỆN"),
+        Outcome::OverQuota => {
+            lang.pick("ELIGIBLE BUT OVER THE QUOTA", "ĐỦ ĐIỀU KIỆN NHƯNG NGOÀI CHỈ TIÊU")
+        }
+        Outcome::Disqualified => lang.pick("DISQUALIFIED", "BỊ LOẠI TRỪ"),
+        Outcome::NotEligible => lang.pick("NOT ELIGIBLE", "KHÔNG ĐỦ ĐIỀU KIỆN"),
     }
 }
 
-/// Look an entity up by id, optionally `kind/id`.
-pub fn find_entity(program: &Program, data: &Dataset, spec: &str) -> Result<(KindId, u32), String> {
+/// `true`/`false`, or `đúng`/`sai` (the Vietnamese keywords).
+fn bool_text(b: bool, lang: Lang) -> String {
+    String::from(match (b, lang) {
+        (true, Lang::En) => "true",
+        (false, Lang::En) => "false",
+        (true, Lang::Vi) => "đúng",
+        (false, Lang::Vi) => "sai",
+    })
+}
+
+/// A value as shown in an explanation: [`show_value`], with booleans in `lang`.
+fn value_text(program: &Program, ty: Option<Type>, v: &Value, lang: Lang) -> String {
+    match v {
+        Value::Bool(b) => bool_text(*b, lang),
+        _ => show_value(program, ty, v),
+    }
+}
+
+/// Look an entity up by id, optionally `kind/id`; the error is in `lang`.
+pub fn find_entity(
+    program: &Program,
+    data: &Dataset,
+    spec: &str,
+    lang: Lang,
+) -> Result<(KindId, u32), String> {
     let (kind_name, id) = match spec.split_once('/') {
         Some((k, i)) => (Some(k), i),
         None => (None, spec),
@@ -183,17 +216,31 @@ pub fn find_entity(program: &Program, data: &Dataset, spec: &str) -> Result<(Kin
             found.push((k, row, kind.name.clone()));
         }
     }
-    match found.as_slice() {
-        [(k, r, _)] => Ok((*k, *r)),
-        [] => Err(format!("no entity with id `{id}` in the data")),
-        many => {
+    match (found.as_slice(), lang) {
+        ([(k, r, _)], _) => Ok((*k, *r)),
+        ([], Lang::En) => Err(format!("no entity with id `{id}` in the data")),
+        ([], Lang::Vi) => Err(format!("không có đối tượng nào mang mã `{id}` trong dữ liệu")),
+        (many, _) => {
             let kinds: Vec<String> = many.iter().map(|(_, _, n)| format!("`{n}/{id}`")).collect();
-            Err(format!("`{id}` names several entities; write one of {}", kinds.join(", ")))
+            Err(match lang {
+                Lang::En => {
+                    format!("`{id}` names several entities; write one of {}", kinds.join(", "))
+                }
+                Lang::Vi => format!(
+                    "mã `{id}` trùng ở nhiều loại đối tượng; hãy ghi một trong {}",
+                    kinds.join(", ")
+                ),
+            })
         }
     }
 }
 
-/// Build the explanation of one entity; `award` limits it to one award by name.
+/// Build the explanation of one entity in `lang`; `award` limits it to one award by name.
+/// The error (an unknown award) is in `lang` too.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the evaluation's parts, the entity and the language"
+)]
 pub fn explain(
     program: &Program,
     data: &Dataset,
@@ -202,6 +249,7 @@ pub fn explain(
     kind: KindId,
     row: u32,
     award: Option<&str>,
+    lang: Lang,
 ) -> Result<Explanation, String> {
     let kd = program.schema.kind_def(kind).ok_or("unknown kind")?;
     if let Some(a) = award
@@ -209,11 +257,17 @@ pub fn explain(
     {
         let names: Vec<&str> =
             program.awards.iter().filter(|x| x.kind == kind).map(|x| x.name.as_str()).collect();
-        return Err(match crate::check::fuzzy::closest(a, names.iter().copied()) {
-            Some(s) => format!("`{a}` is not an award for `{}`; did you mean `{s}`?", kd.name),
-            None => format!(
-                "`{a}` is not an award for `{}`; its awards are {}",
-                kd.name,
+        let k = &kd.name;
+        return Err(match (crate::check::fuzzy::closest(a, names.iter().copied()), lang) {
+            (Some(s), Lang::En) => format!("`{a}` is not an award for `{k}`; did you mean `{s}`?"),
+            (Some(s), Lang::Vi) => {
+                format!("`{a}` không phải là khen thưởng dành cho `{k}`; có phải là `{s}` không?")
+            }
+            (None, Lang::En) => {
+                format!("`{a}` is not an award for `{k}`; its awards are {}", names.join(", "))
+            }
+            (None, Lang::Vi) => format!(
+                "`{a}` không phải là khen thưởng dành cho `{k}`; các khen thưởng của `{k}` là {}",
                 names.join(", ")
             ),
         });
@@ -239,7 +293,7 @@ pub fn explain(
         let Some(&outcome) = res.outcome.get(row as usize) else { continue };
         let trace = res.traces.get(row as usize).and_then(Option::as_ref);
         let reads_of = |c: &CondTrace| {
-            c.reads.iter().map(|r| read_explain(program, data, eval, kind, row, r)).collect()
+            c.reads.iter().map(|r| read_explain(program, data, eval, kind, row, r, lang)).collect()
         };
         let cond = |c: &Cond, t: Option<&CondTrace>| CondExplain {
             label: c.label.clone(),
@@ -266,48 +320,17 @@ pub fn explain(
         };
         let quota = match (&a.quota, trace.and_then(|t| t.quota.clone())) {
             (Some(q), Some(qt)) => {
-                Some(QuotaExplain { rule: quota_text(program, q, sources), trace: qt })
+                Some(QuotaExplain { rule: quota_text(program, q, sources, lang), trace: qt })
             }
             _ => None,
         };
-        let reason = match outcome {
-            Outcome::Eligible => {
-                String::from("đạt mọi điều kiện, không bị loại trừ (meets every requirement)")
-            }
-            Outcome::Disqualified => {
-                let which: Vec<String> = disqualifiers
-                    .iter()
-                    .filter(|d| d.holds)
-                    .map(|d| d.label.clone().unwrap_or_else(|| d.rule.clone()))
-                    .collect();
-                format!("bị loại trừ: {}", which.join("; "))
-            }
-            Outcome::NotEligible => {
-                let which: Vec<String> = requirements
-                    .iter()
-                    .filter(|d| !d.holds)
-                    .map(|d| d.label.clone().unwrap_or_else(|| d.rule.clone()))
-                    .collect();
-                if which.is_empty() {
-                    String::from("chưa đạt một điều kiện (not eligible)")
-                } else {
-                    format!("chưa đạt: {}", which.join("; "))
-                }
-            }
-            Outcome::OverQuota => match &quota {
-                Some(q) => format!(
-                    "đứng thứ {} trong {} người/đơn vị đủ điều kiện, chỉ tiêu {}{}",
-                    q.trace.position,
-                    q.trace.eligible,
-                    q.trace.limit,
-                    q.trace.group.as_ref().map(|g| format!(" (nhóm {g})")).unwrap_or_default()
-                ),
-                None => String::from("ngoài chỉ tiêu (outside the quota)"),
-            },
-        };
+        let reason = reason_text(outcome, &disqualifiers, &requirements, quota.as_ref(), lang);
         let reward_inputs = trace
             .map(|t| {
-                t.reward.iter().map(|r| read_explain(program, data, eval, kind, row, r)).collect()
+                t.reward
+                    .iter()
+                    .map(|r| read_explain(program, data, eval, kind, row, r, lang))
+                    .collect()
             })
             .unwrap_or_default();
         awards.push(AwardExplain {
@@ -330,6 +353,7 @@ pub fn explain(
         });
     }
     Ok(Explanation {
+        lang,
         ruleset: program.name.clone(),
         cycle: eval.cycle.year,
         period: format!("{} … {}", eval.cycle.start, eval.cycle.end),
@@ -339,29 +363,104 @@ pub fn explain(
     })
 }
 
-fn quota_text(program: &Program, q: &Quota, sources: &SourceMap) -> String {
-    let amount = match &q.amount {
-        QuotaAmount::Count(n) => format!("at most {n}"),
-        QuotaAmount::Share { share, of, round_up } => {
-            let of = match of {
-                crate::program::Denominator::Headcount => String::from("headcount"),
-                crate::program::Denominator::Holders(f) => program
-                    .schema
-                    .facts
-                    .get(f.0 as usize)
-                    .map_or_else(String::new, |d| d.name.clone()),
-            };
+/// Why an award was decided as it was, in one line.
+fn reason_text(
+    outcome: Outcome,
+    disqualifiers: &[CondExplain],
+    requirements: &[CondExplain],
+    quota: Option<&QuotaExplain>,
+    lang: Lang,
+) -> String {
+    let named = |conds: &[CondExplain], holds: bool| -> Vec<String> {
+        conds
+            .iter()
+            .filter(|d| d.holds == holds)
+            .map(|d| d.label.clone().unwrap_or_else(|| d.rule.clone()))
+            .collect()
+    };
+    match outcome {
+        Outcome::Eligible => String::from(lang.pick(
+            "meets every requirement; no disqualifier applies",
+            "đạt mọi điều kiện, không bị loại trừ",
+        )),
+        Outcome::Disqualified => {
             format!(
-                "{}% of {of}, rounded {}",
-                (share * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
-                if *round_up { "up" } else { "down" }
+                "{}: {}",
+                lang.pick("disqualified", "bị loại trừ"),
+                named(disqualifiers, true).join("; ")
             )
         }
+        Outcome::NotEligible => {
+            let which = named(requirements, false);
+            if which.is_empty() {
+                String::from(lang.pick("a requirement is not met", "chưa đạt một điều kiện"))
+            } else {
+                format!("{}: {}", lang.pick("not met", "chưa đạt"), which.join("; "))
+            }
+        }
+        Outcome::OverQuota => match (quota, lang) {
+            (Some(q), Lang::En) => format!(
+                "ranked {} of {} eligible, with {} place(s){}",
+                q.trace.position,
+                q.trace.eligible,
+                q.trace.limit,
+                q.trace.group.as_ref().map(|g| format!(" (group {g})")).unwrap_or_default()
+            ),
+            (Some(q), Lang::Vi) => format!(
+                "đứng thứ {} trong {} người/đơn vị đủ điều kiện, chỉ tiêu {}{}",
+                q.trace.position,
+                q.trace.eligible,
+                q.trace.limit,
+                q.trace.group.as_ref().map(|g| format!(" (nhóm {g})")).unwrap_or_default()
+            ),
+            (None, _) => String::from(lang.pick("outside the quota", "ngoài chỉ tiêu")),
+        },
+    }
+}
+
+fn quota_text(program: &Program, q: &Quota, sources: &SourceMap, lang: Lang) -> String {
+    let amount = match &q.amount {
+        QuotaAmount::Count(n) => match lang {
+            Lang::En => format!("at most {n}"),
+            Lang::Vi => format!("tối đa {n}"),
+        },
+        QuotaAmount::Share { share, of, round_up } => {
+            let of = match of {
+                crate::program::Denominator::Headcount => {
+                    String::from(lang.pick("headcount", "tổng số người/đơn vị"))
+                }
+                crate::program::Denominator::Holders(f) => {
+                    let name = program
+                        .schema
+                        .facts
+                        .get(f.0 as usize)
+                        .map_or_else(String::new, |d| d.name.clone());
+                    match lang {
+                        Lang::En => format!("holders of {name}"),
+                        Lang::Vi => format!("số người/đơn vị đạt {name}"),
+                    }
+                }
+            };
+            let pct = (share * rust_decimal::Decimal::ONE_HUNDRED).normalize();
+            match lang {
+                Lang::En => {
+                    format!("{pct}% of {of}, rounded {}", if *round_up { "up" } else { "down" })
+                }
+                Lang::Vi => {
+                    format!("{pct}% {of}, làm tròn {}", if *round_up { "lên" } else { "xuống" })
+                }
+            }
+        }
     };
+    let share = matches!(q.amount, QuotaAmount::Share { .. });
     let per = q
         .per
         .and_then(|k| program.schema.kind_def(k))
-        .map(|k| format!(" per {}", k.name))
+        .map(|k| match lang {
+            Lang::En => format!(" per {}", k.name),
+            Lang::Vi if share => format!(", cho mỗi {}", k.name),
+            Lang::Vi => format!(" cho mỗi {}", k.name),
+        })
         .unwrap_or_default();
     format!("{amount}{per} ({})", sources.location(q.span))
 }
@@ -428,11 +527,27 @@ fn labelled(name: &str, label: Option<&str>) -> String {
     }
 }
 
-fn cycles_text(c: &[i32]) -> String {
-    if c.is_empty() {
-        String::from("không năm nào (none)")
+fn held_in_text(c: &[i32], lang: Lang) -> String {
+    let cycles = if c.is_empty() {
+        String::from(lang.pick("none", "không năm nào"))
     } else {
         c.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+    };
+    format!("{}: {cycles}", lang.pick("held in", "đạt các năm"))
+}
+
+/// An aggregate's name as the rule language writes it in `lang`.
+fn agg_name(fun: AggFn, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => fun.name(),
+        Lang::Vi => match fun {
+            AggFn::Share => "tỷ lệ",
+            AggFn::Count => "số lượng",
+            AggFn::All => "tất cả",
+            AggFn::Any => "có ai",
+            AggFn::None => "không ai",
+            AggFn::Sum => "tổng",
+        },
     }
 }
 
@@ -443,6 +558,7 @@ fn read_explain(
     kind: KindId,
     row: u32,
     r: &Read,
+    lang: Lang,
 ) -> ReadExplain {
     let fact_name = |f: crate::model::FactId| {
         program
@@ -456,7 +572,7 @@ fn read_explain(
             let fd = program.schema.kind_def(kind).and_then(|k| k.fields.get(field.0 as usize));
             ReadExplain {
                 what: fd.map_or_else(String::new, |f| labelled(&f.name, f.label.as_deref())),
-                value: show_value(program, fd.map(|f| f.ty), value),
+                value: value_text(program, fd.map(|f| f.ty), value, lang),
                 note: None,
             }
         }
@@ -466,13 +582,13 @@ fn read_explain(
             ReadExplain {
                 what: p.map_or_else(String::new, |p| labelled(&p.name, p.label.as_deref())),
                 value: match (p, pv) {
-                    (Some(p), Some(pv)) => show_value(program, Some(p.ty), &pv.value),
+                    (Some(p), Some(pv)) => value_text(program, Some(p.ty), &pv.value, lang),
                     _ => String::new(),
                 },
                 note: pv.map(|pv| {
-                    let mut s = format!("áp dụng từ (in force from) {}", pv.from);
+                    let mut s = format!("{} {}", lang.pick("in force from", "áp dụng từ"), pv.from);
                     if let Some(to) = pv.to {
-                        let _ = write!(s, " đến {to}");
+                        let _ = write!(s, " {} {to}", lang.pick("to", "đến"));
                     }
                     if let Some(b) = &pv.basis {
                         let _ = write!(s, "; {b}");
@@ -483,9 +599,9 @@ fn read_explain(
         }
         Read::Builtin { which, value } => {
             let (what, ty) = match which {
-                Builtin::Score => ("score (điểm)", None),
+                Builtin::Score => (lang.pick("score", "score (điểm thi đua)"), None),
                 Builtin::Grade => (
-                    "grade (xếp loại)",
+                    lang.pick("grade", "grade (xếp loại)"),
                     program
                         .scorings
                         .iter()
@@ -493,10 +609,14 @@ fn read_explain(
                         .and_then(|s| s.grades.as_ref())
                         .map(|g| Type::Enum(g.enum_id)),
                 ),
-                Builtin::Rank => ("rank (thứ hạng)", None),
-                Builtin::Cycle => ("cycle", None),
-                Builtin::CycleStart => ("cycle_start", None),
-                Builtin::CycleEnd => ("cycle_end", None),
+                Builtin::Rank => (lang.pick("rank", "rank (thứ hạng)"), None),
+                Builtin::Cycle => (lang.pick("cycle", "cycle (chu kỳ)"), None),
+                Builtin::CycleStart => {
+                    (lang.pick("cycle_start", "cycle_start (ngày bắt đầu chu kỳ)"), None)
+                }
+                Builtin::CycleEnd => {
+                    (lang.pick("cycle_end", "cycle_end (ngày kết thúc chu kỳ)"), None)
+                }
             };
             let note = if *which == Builtin::Rank {
                 program
@@ -505,92 +625,242 @@ fn read_explain(
                     .find(|s| s.kind == kind)
                     .and_then(|s| s.rank.as_ref())
                     .and_then(|rk| ancestor_id(program, data, kind, row, rk.within))
-                    .map(|g| format!("trong nhóm (within) {g}"))
+                    .map(|g| format!("{} {g}", lang.pick("within", "trong nhóm")))
             } else {
                 None
             };
-            ReadExplain { what: what.to_string(), value: show_value(program, ty, value), note }
+            ReadExplain {
+                what: what.to_string(),
+                value: value_text(program, ty, value, lang),
+                note,
+            }
         }
         Read::Held { fact, window, held_in, holds } => {
             let year = eval.cycle.year;
-            let window_text = match window {
-                Window::Current => format!("năm {year}"),
-                Window::Last => format!("năm trước ({})", year - 1),
-                Window::Consecutive(n) => {
-                    format!("{n} năm liên tục {}–{year}", year - (*n as i32) + 1)
+            let first = |n: u32| year - i32::try_from(n).unwrap_or(0) + 1;
+            let window_text = match (window, lang) {
+                (Window::Current, Lang::En) => format!("cycle {year}"),
+                (Window::Current, Lang::Vi) => format!("năm {year}"),
+                (Window::Last, Lang::En) => format!("last cycle ({})", year - 1),
+                (Window::Last, Lang::Vi) => format!("năm trước ({})", year - 1),
+                (Window::Consecutive(n), Lang::En) => {
+                    format!("{n} consecutive cycles {}–{year}", first(*n))
                 }
-                Window::OfLast(k, n) => {
-                    format!("{k} trong {n} năm {}–{year}", year - (*n as i32) + 1)
+                (Window::Consecutive(n), Lang::Vi) => {
+                    format!("{n} năm liên tục {}–{year}", first(*n))
+                }
+                (Window::OfLast(k, n), Lang::En) => {
+                    format!("{k} of the last {n} cycles {}–{year}", first(*n))
+                }
+                (Window::OfLast(k, n), Lang::Vi) => {
+                    format!("{k} trong {n} năm {}–{year}", first(*n))
                 }
             };
             ReadExplain {
-                what: format!("held {} — {window_text}", fact_name(*fact)),
-                value: holds.to_string(),
-                note: Some(format!("đạt các năm (held in): {}", cycles_text(held_in))),
+                what: format!("{} {} — {window_text}", lang.pick("held", "đạt"), fact_name(*fact)),
+                value: bool_text(*holds, lang),
+                note: Some(held_in_text(held_in, lang)),
             }
         }
         Read::Slot { slot, value } => ReadExplain {
-            what: format!("workflow value #{slot}"),
-            value: value.to_string(),
+            what: format!("{} #{slot}", lang.pick("workflow value", "giá trị của quy trình")),
+            value: match value {
+                Value::Bool(b) => bool_text(*b, lang),
+                other => other.to_string(),
+            },
             note: None,
         },
         Read::EverHeld { fact, held_in } => ReadExplain {
-            what: format!("ever held {}", fact_name(*fact)),
-            value: (!held_in.is_empty()).to_string(),
-            note: Some(format!("đạt các năm (held in): {}", cycles_text(held_in))),
+            what: format!("{} {}", lang.pick("ever held", "từng đạt"), fact_name(*fact)),
+            value: bool_text(!held_in.is_empty(), lang),
+            note: Some(held_in_text(held_in, lang)),
         },
         Read::Agg { fun, kind: child, matched, total, value } => {
-            let kn = program.schema.kind_def(*child).map_or("members", |k| k.name.as_str());
+            let kn = program
+                .schema
+                .kind_def(*child)
+                .map_or(lang.pick("members", "thành viên"), |k| k.name.as_str());
             let value_text = match (fun, value) {
                 (AggFn::Share, Value::Num(d)) => {
                     format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2).normalize())
                 }
+                (_, Value::Bool(b)) => bool_text(*b, lang),
                 _ => value.to_string(),
             };
             ReadExplain {
-                what: format!("{}(members)", fun.name()),
+                what: format!("{}({})", agg_name(*fun, lang), lang.pick("members", "thành viên")),
                 value: value_text,
-                note: Some(if *fun == AggFn::Sum {
-                    format!("tổng trên {total} {kn}")
-                } else {
-                    format!(
-                        "{}/{total} {kn} thỏa điều kiện (members satisfying)",
-                        matched.normalize()
-                    )
+                note: Some(match (*fun == AggFn::Sum, lang) {
+                    (true, Lang::En) => format!("sum over {total} {kn}"),
+                    (true, Lang::Vi) => format!("tổng trên {total} {kn}"),
+                    (false, Lang::En) => {
+                        format!("{}/{total} {kn} meet the condition", matched.normalize())
+                    }
+                    (false, Lang::Vi) => {
+                        format!("{}/{total} {kn} thỏa điều kiện", matched.normalize())
+                    }
                 }),
             }
         }
     }
 }
 
+/// The headings and words of an explanation's text, in one language.
+struct Words {
+    explanation: &'static str,
+    cycle: &'static str,
+    rule_set: &'static str,
+    score: &'static str,
+    table: &'static str,
+    basis: &'static str,
+    grade: &'static str,
+    rank: &'static str,
+    within: &'static str,
+    outcome: &'static str,
+    reason: &'static str,
+    authority: &'static str,
+    vote: &'static str,
+    disqualifiers: &'static str,
+    requirements: &'static str,
+    quota: &'static str,
+    group: &'static str,
+    places: &'static str,
+    denominator: &'static str,
+    eligible: &'static str,
+    position: &'static str,
+    reward: &'static str,
+    currency: &'static str,
+    rule: &'static str,
+    title: &'static str,
+    commendation: &'static str,
+    applies: &'static str,
+    does_not_apply: &'static str,
+    holds: &'static str,
+    fails: &'static str,
+}
+
+const EN: Words = Words {
+    explanation: "Explanation",
+    cycle: "Cycle",
+    rule_set: "rule set",
+    score: "Score",
+    table: "table",
+    basis: "basis",
+    grade: "grade",
+    rank: "rank",
+    within: "within",
+    outcome: "outcome",
+    reason: "reason",
+    authority: "authority",
+    vote: "vote",
+    disqualifiers: "disqualifiers",
+    requirements: "requirements",
+    quota: "quota",
+    group: "group",
+    places: "place(s)",
+    denominator: "denominator",
+    eligible: "eligible",
+    position: "position",
+    reward: "reward",
+    currency: "VND",
+    rule: "rule",
+    title: "title",
+    commendation: "commendation",
+    applies: "[✗] applies",
+    does_not_apply: "[✓] does not apply",
+    holds: "[✓] holds",
+    fails: "[✗] fails",
+};
+
+const VI: Words = Words {
+    explanation: "Giải trình",
+    cycle: "Chu kỳ",
+    rule_set: "bộ quy tắc",
+    score: "Điểm thi đua",
+    table: "bảng",
+    basis: "căn cứ",
+    grade: "xếp loại",
+    rank: "thứ hạng",
+    within: "trong",
+    outcome: "kết quả",
+    reason: "lý do",
+    authority: "thẩm quyền",
+    vote: "biểu quyết",
+    disqualifiers: "điều kiện loại trừ",
+    requirements: "điều kiện",
+    quota: "chỉ tiêu",
+    group: "nhóm",
+    places: "suất",
+    denominator: "mẫu số",
+    eligible: "đủ điều kiện",
+    position: "vị trí",
+    reward: "tiền thưởng",
+    currency: "đồng",
+    rule: "quy tắc",
+    title: "danh hiệu",
+    commendation: "hình thức khen thưởng",
+    applies: "[✗] áp dụng",
+    does_not_apply: "[✓] không áp dụng",
+    holds: "[✓] đạt",
+    fails: "[✗] không đạt",
+};
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Vi => &VI,
+    }
+}
+
+/// A vote rule in words: `council ≥ 80% of all members, secret ballot`.
+fn vote_text(v: &VoteRule, lang: Lang) -> String {
+    let pct = (v.threshold * rust_decimal::Decimal::ONE_HUNDRED).normalize();
+    match lang {
+        Lang::En => format!(
+            "{} ≥ {pct}% of {} members, {}",
+            v.body,
+            if v.of_all { "all" } else { "present" },
+            if v.secret { "secret ballot" } else { "open ballot" }
+        ),
+        Lang::Vi => format!(
+            "{} ≥ {pct}% {}, {}",
+            v.body,
+            if v.of_all { "tổng số thành viên" } else { "thành viên có mặt" },
+            if v.secret { "bỏ phiếu kín" } else { "biểu quyết công khai" }
+        ),
+    }
+}
+
 impl Explanation {
-    /// Render as readable text.
+    /// Render as readable text, in the explanation's language ([`Explanation::lang`]).
     pub fn text(&self) -> String {
+        let w = words(self.lang);
         let mut out = String::new();
         let e = &self.entity;
         let name = e.name.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
         let kind =
             e.kind_label.as_deref().map_or_else(|| e.kind.clone(), |l| format!("{l}, {}", e.kind));
-        let _ = writeln!(out, "Giải trình (explanation): {name}[{kind} {}]", e.id);
+        let _ = writeln!(out, "{}: {name}[{kind} {}]", w.explanation, e.id);
         let _ = writeln!(
             out,
-            "Chu kỳ (cycle) {} ({}), quy chế (rule set) {}",
-            self.cycle, self.period, self.ruleset
+            "{} {} ({}), {} {}",
+            w.cycle, self.cycle, self.period, w.rule_set, self.ruleset
         );
         if let Some(s) = &self.score {
             let _ =
-                writeln!(out, "\nĐiểm thi đua (score): {} / {} — bảng {}", s.total, s.max, s.table);
+                writeln!(out, "\n{}: {} / {} — {} {}", w.score, s.total, s.max, w.table, s.table);
             if let Some(b) = &s.basis {
-                let _ = writeln!(out, "  căn cứ (basis): {b}");
+                let _ = writeln!(out, "  {}: {b}", w.basis);
             }
             if let Some(g) = &s.grade {
-                let _ = writeln!(out, "  xếp loại (grade): {g}");
+                let _ = writeln!(out, "  {}: {g}", w.grade);
             }
             if let Some(r) = s.rank {
                 let _ = writeln!(
                     out,
-                    "  thứ hạng (rank): {r}{}",
-                    s.within.as_ref().map(|w| format!(" trong {w}")).unwrap_or_default()
+                    "  {}: {r}{}",
+                    w.rank,
+                    s.within.as_ref().map(|g| format!(" {} {g}", w.within)).unwrap_or_default()
                 );
             }
             for c in &s.criteria {
@@ -602,45 +872,47 @@ impl Explanation {
         }
         for a in &self.awards {
             let label = a.label.as_deref().map(|l| format!("{l} ")).unwrap_or_default();
-            let _ = writeln!(out, "\n{label}({}, {})", a.award, a.category);
-            let _ = writeln!(out, "  kết quả (outcome): {}", outcome_text(a.outcome));
-            let _ = writeln!(out, "  lý do (reason): {}", a.reason);
+            let category = if a.category == "title" { w.title } else { w.commendation };
+            let _ = writeln!(out, "\n{label}({}, {category})", a.award);
+            let _ = writeln!(out, "  {}: {}", w.outcome, outcome_text(a.outcome, self.lang));
+            let _ = writeln!(out, "  {}: {}", w.reason, a.reason);
             if let Some(b) = &a.basis {
-                let _ = writeln!(out, "  căn cứ (basis): {b}");
+                let _ = writeln!(out, "  {}: {b}", w.basis);
             }
             if let Some(au) = &a.authority {
-                let _ = writeln!(out, "  thẩm quyền (authority): {au}");
+                let _ = writeln!(out, "  {}: {au}", w.authority);
             }
             for v in &a.votes {
-                let _ = writeln!(
-                    out,
-                    "  biểu quyết (vote): {} ≥ {}% of {} members, {}",
-                    v.body,
-                    (v.threshold * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
-                    if v.of_all { "all" } else { "present" },
-                    if v.secret { "secret ballot" } else { "open" }
-                );
+                let _ = writeln!(out, "  {}: {}", w.vote, vote_text(v, self.lang));
             }
-            write_conds(&mut out, "điều kiện loại trừ (disqualifiers)", &a.disqualifiers, true);
-            write_conds(&mut out, "điều kiện (requirements)", &a.requirements, false);
+            write_conds(&mut out, w, w.disqualifiers, &a.disqualifiers, true);
+            write_conds(&mut out, w, w.requirements, &a.requirements, false);
             if let Some(q) = &a.quota {
-                let _ = writeln!(out, "  chỉ tiêu (quota): {}", q.rule);
+                let _ = writeln!(out, "  {}: {}", w.quota, q.rule);
                 let denom = q
                     .trace
                     .denominator
-                    .map(|d| format!(", mẫu số (denominator) {d}"))
+                    .map(|d| format!(", {} {d}", w.denominator))
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "    {}chỉ tiêu {} suất{denom}; {} đủ điều kiện; vị trí (position) {}",
-                    q.trace.group.as_ref().map(|g| format!("nhóm {g}: ")).unwrap_or_default(),
+                    "    {}{} {} {}{denom}; {} {}; {} {}",
+                    q.trace
+                        .group
+                        .as_ref()
+                        .map(|g| format!("{} {g}: ", w.group))
+                        .unwrap_or_default(),
+                    w.quota,
                     q.trace.limit,
+                    w.places,
                     q.trace.eligible,
+                    w.eligible,
+                    w.position,
                     q.trace.position
                 );
             }
             if let Some(r) = &a.reward {
-                let _ = writeln!(out, "  tiền thưởng (reward): {r} đồng");
+                let _ = writeln!(out, "  {}: {r} {}", w.reward, w.currency);
                 for i in &a.reward_inputs {
                     write_read(&mut out, i);
                 }
@@ -650,24 +922,24 @@ impl Explanation {
     }
 }
 
-fn write_conds(out: &mut String, title: &str, conds: &[CondExplain], disq: bool) {
+fn write_conds(out: &mut String, w: &Words, title: &str, conds: &[CondExplain], disq: bool) {
     if conds.is_empty() {
         return;
     }
     let _ = writeln!(out, "  {title}:");
     for c in conds {
         let mark = match (disq, c.holds) {
-            (true, true) => "[✗] áp dụng (applies)",
-            (true, false) => "[✓] không áp dụng (does not apply)",
-            (false, true) => "[✓] đạt (holds)",
-            (false, false) => "[✗] không đạt (fails)",
+            (true, true) => w.applies,
+            (true, false) => w.does_not_apply,
+            (false, true) => w.holds,
+            (false, false) => w.fails,
         };
         let label = c.label.as_deref().unwrap_or("");
         let _ = writeln!(out, "    {mark} — {label}");
         if let Some(b) = &c.basis {
-            let _ = writeln!(out, "        căn cứ: {b}");
+            let _ = writeln!(out, "        {}: {b}", w.basis);
         }
-        let _ = writeln!(out, "        quy tắc (rule) {}: {}", c.location, c.rule);
+        let _ = writeln!(out, "        {} {}: {}", w.rule, c.location, c.rule);
         for i in &c.inputs {
             write_read(out, i);
         }

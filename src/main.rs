@@ -8,6 +8,11 @@ use clap::Parser as _;
 
 mod cli;
 
+/// Batch runs allocate many small values (explanation traces, history, rows); mimalloc serves
+/// them markedly faster than the system allocator, above all across the evaluator's threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let (code, out, err) = cli::run(&args);

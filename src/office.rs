@@ -89,6 +89,9 @@ pub struct Loaded {
     pub roster: BTreeMap<String, Vec<String>>,
     /// The evaluation of the current rules over the data, if both are registered.
     pub evaluation: Option<Evaluation>,
+    /// How many cycle records this state was rebuilt from: [`Office::act_loaded`] refuses a
+    /// state that records added since have made stale.
+    pub records: u64,
 }
 
 impl Loaded {
@@ -199,11 +202,14 @@ impl Office {
             data: None,
             roster: BTreeMap::new(),
             evaluation: None,
+            records: 0,
         };
         let mut workflow_texts: Vec<(String, String, BTreeMap<String, String>, String)> =
             Vec::new();
         let mut data_files: Option<(BTreeMap<String, String>, String)> = None;
-        for (_, record) in self.store.records()? {
+        let records = self.store.records()?;
+        l.records = records.len() as u64;
+        for (_, record) in records {
             match record {
                 Record::CycleOpened { cycle, label } => l.cycle = Some((cycle, label)),
                 Record::RulesetRegistered { name, text, sha256 } => {
@@ -404,21 +410,53 @@ impl Office {
         ) -> std::result::Result<T, WorkflowError>,
     ) -> Result<T> {
         let loaded = self.load()?;
+        self.act_loaded(&loaded, flow, at, f)
+    }
+
+    /// Run workflow commands in one transaction over a state [`load`](Office::load)ed before:
+    /// a batch (a day's submissions, a council meeting's ballots) pays for one load and one
+    /// commit instead of one per command. Returns after the commit, so everything `f` did is
+    /// durable once it returns `Ok`; if any command fails, nothing of the batch is stored.
+    ///
+    /// Refuses a stale state: if cycle records (rules, workflows, data, rosters) were added
+    /// since `loaded` was built, load again.
+    pub fn act_loaded<T>(
+        &mut self,
+        loaded: &Loaded,
+        flow: &str,
+        at: NaiveDateTime,
+        f: impl FnOnce(
+            &Runner<'_, ManualClock>,
+            &mut SqliteStore,
+        ) -> std::result::Result<T, WorkflowError>,
+    ) -> Result<T> {
         let clock = ManualClock::new(at);
         let runner = loaded.runner(flow, &clock)?;
         let mut out: Option<std::result::Result<T, WorkflowError>> = None;
-        let result = self.store.transaction(|s| match f(&runner, s) {
-            Ok(v) => {
-                out = Some(Ok(v));
-                Ok(())
+        let mut stale = false;
+        let result = self.store.transaction(|s| {
+            if s.record_count()? != loaded.records {
+                stale = true;
+                return Err(StoreError::Backend(String::from("stale")));
             }
-            Err(WorkflowError::Store(e)) => Err(e),
-            Err(e) => {
-                let msg = e.to_string();
-                out = Some(Err(e));
-                Err(StoreError::Backend(msg))
+            match f(&runner, s) {
+                Ok(v) => {
+                    out = Some(Ok(v));
+                    Ok(())
+                }
+                Err(WorkflowError::Store(e)) => Err(e),
+                Err(e) => {
+                    let msg = e.to_string();
+                    out = Some(Err(e));
+                    Err(StoreError::Backend(msg))
+                }
             }
         });
+        if stale {
+            return Err(OfficeError::Missing(String::from(
+                "the cycle's records changed since its state was loaded; load it again",
+            )));
+        }
         match (out, result) {
             (Some(Ok(v)), Ok(())) => Ok(v),
             (Some(Err(e)), _) => Err(OfficeError::Workflow(e)),

@@ -79,6 +79,7 @@
 //! [`SqliteStore::transaction`] groups several writes; writes inside it join it (as
 //! savepoints), so a failure anywhere leaves nothing.
 
+mod cache;
 mod chain;
 mod events;
 mod schema;
@@ -95,7 +96,7 @@ use serde::{Deserialize, Serialize};
 use crate::workflow::store::{
     Choice, Counts, Event, EventKind, EventStore, NewEvent, SealedBallot, StoreError,
 };
-use chain::{Head, RawRow, Verifier};
+use chain::{Head, RawRow, RowRef, Verifier};
 use events::select;
 
 /// The schema version this build writes, and the newest it opens.
@@ -106,6 +107,9 @@ const AT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
 
 /// How long the checkpoint after a sealed write waits for readers.
 const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Prepared statements kept per connection: every statement a command runs is parsed once.
+const STATEMENT_CACHE: usize = 64;
 
 /// The columns of `events`, in [`RawRow`] order.
 const COLUMNS: &str = "seq, proposal, version, at, actor, kind, payload, prev_hash, hash";
@@ -166,6 +170,20 @@ pub enum Record {
         /// How many entities were eligible, by award.
         eligible: BTreeMap<String, u64>,
     },
+}
+
+impl Record {
+    /// The record's tag, as serde writes it in the `record` field (and the store in `kind`).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Record::CycleOpened { .. } => "cycle_opened",
+            Record::RulesetRegistered { .. } => "ruleset_registered",
+            Record::WorkflowRegistered { .. } => "workflow_registered",
+            Record::DataImported { .. } => "data_imported",
+            Record::RosterRegistered { .. } => "roster_registered",
+            Record::EvaluationRun { .. } => "evaluation_run",
+        }
+    }
 }
 
 /// One row of the log, as stored (for verify, explain and reports).
@@ -231,6 +249,8 @@ pub struct SqliteStore {
     depth: u32,
     /// Sealed counts were written in the current transaction: checkpoint after commit.
     sealed_written: bool,
+    /// Proposals' events as last read or appended (see [`cache`]).
+    cache: std::cell::RefCell<cache::EventCache>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -276,6 +296,9 @@ fn to_u64(n: i64, what: &str) -> Result<u64, StoreError> {
 
 /// `at` as stored, refusing a time that would not read back identical.
 fn format_at(at: NaiveDateTime) -> Result<String, StoreError> {
+    if let Some(text) = format_whole_second(at) {
+        return Ok(text);
+    }
     let text = at.format(AT_FORMAT).to_string();
     match NaiveDateTime::parse_from_str(&text, AT_FORMAT) {
         Ok(back) if back == at => Ok(text),
@@ -283,7 +306,66 @@ fn format_at(at: NaiveDateTime) -> Result<String, StoreError> {
     }
 }
 
+/// [`AT_FORMAT`]'s text for the usual case, a whole second in years 0 to 9999 (4 digits, no
+/// fraction), written directly: `None` for anything else.
+fn format_whole_second(at: NaiveDateTime) -> Option<String> {
+    use chrono::{Datelike as _, Timelike as _};
+    let year = u32::try_from(at.year()).ok().filter(|y| *y <= 9999)?;
+    if at.nanosecond() != 0 {
+        return None;
+    }
+    let mut text = String::with_capacity(19);
+    let mut push = |n: u32, width: u32, then: Option<char>| {
+        for place in (0..width).rev() {
+            let digit = (n / 10u32.pow(place)) % 10;
+            text.push(char::from_digit(digit, 10).unwrap_or('0'));
+        }
+        if let Some(c) = then {
+            text.push(c);
+        }
+    };
+    push(year, 4, Some('-'));
+    push(at.month(), 2, Some('-'));
+    push(at.day(), 2, Some('T'));
+    push(at.hour(), 2, Some(':'));
+    push(at.minute(), 2, Some(':'));
+    push(at.second(), 2, None);
+    Some(text)
+}
+
+/// A stored `at` back as a time: `None` if it is not a valid timestamp in [`AT_FORMAT`].
+fn read_at(text: &str) -> Option<NaiveDateTime> {
+    read_whole_second(text).or_else(|| NaiveDateTime::parse_from_str(text, AT_FORMAT).ok())
+}
+
+/// The usual `YYYY-MM-DDTHH:MM:SS`, read directly; `None` for anything else (including an
+/// invalid date), which [`read_at`] then leaves to chrono.
+fn read_whole_second(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    if b.len() != 19 {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let sep = |at: usize, c: u8| b.get(at) == Some(&c);
+    if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
+        return None;
+    }
+    let year = i32::try_from(num(0, 4)?).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, num(5, 7)?, num(8, 10)?)?.and_hms_opt(
+        num(11, 13)?,
+        num(14, 16)?,
+        num(17, 19)?,
+    )
+}
+
 fn parse_at(text: &str, seq: i64) -> Result<NaiveDateTime, StoreError> {
+    if let Some(at) = read_whole_second(text) {
+        return Ok(at);
+    }
     NaiveDateTime::parse_from_str(text, AT_FORMAT).map_err(|e| {
         StoreError::Backend(format!("event {seq}: time `{text}` is not a valid timestamp ({e})"))
     })
@@ -323,20 +405,6 @@ fn entry(raw: RawRow) -> Result<LogEntry, StoreError> {
         prev_hash: raw.prev_hash,
         hash: raw.hash,
     })
-}
-
-/// The JSON of a payload and its tag (the value of `tag_field`).
-fn payload_of<T: Serialize>(value: &T, tag_field: &str) -> Result<(String, String), StoreError> {
-    let json =
-        serde_json::to_value(value).map_err(|e| json_error("cannot encode a payload", &e))?;
-    let tag = json
-        .get(tag_field)
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_string)
-        .ok_or_else(|| StoreError::Backend(format!("a payload has no `{tag_field}` tag")))?;
-    let text =
-        serde_json::to_string(value).map_err(|e| json_error("cannot encode a payload", &e))?;
-    Ok((text, tag))
 }
 
 impl SqliteStore {
@@ -383,7 +451,15 @@ impl SqliteStore {
     ) -> Result<SqliteStore, StoreError> {
         schema::configure(&conn, &what)?;
         schema::migrate(&conn, &what)?;
-        Ok(SqliteStore { conn, what, path, depth: 0, sealed_written: false })
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(SqliteStore {
+            conn,
+            what,
+            path,
+            depth: 0,
+            sealed_written: false,
+            cache: std::cell::RefCell::default(),
+        })
     }
 
     /// The file this store lives in (`None` in memory).
@@ -416,8 +492,7 @@ impl SqliteStore {
         let savepoint = format!("thidua_{}", self.depth);
         let begin =
             if outer { String::from("BEGIN IMMEDIATE") } else { format!("SAVEPOINT {savepoint}") };
-        self.conn
-            .execute_batch(&begin)
+        self.exec(&begin)
             .map_err(|e| sql_error(&format!("cannot begin a transaction on {}", self.what), &e))?;
         self.depth += 1;
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
@@ -441,7 +516,7 @@ impl SqliteStore {
     /// Commit (outer) or release (savepoint).
     fn finish(&mut self, outer: bool, savepoint: &str) -> Result<(), StoreError> {
         if !outer {
-            return self.conn.execute_batch(&format!("RELEASE {savepoint}")).map_err(|e| {
+            return self.exec(&format!("RELEASE {savepoint}")).map_err(|e| {
                 self.abort(false, savepoint);
                 sql_error(&format!("cannot complete a nested transaction on {}", self.what), &e)
             });
@@ -454,7 +529,7 @@ impl SqliteStore {
                 self.what
             )));
         }
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
+        if let Err(e) = self.exec("COMMIT") {
             self.abort(true, savepoint);
             return Err(sql_error(
                 &format!("cannot commit to {}; nothing was written", self.what),
@@ -476,15 +551,23 @@ impl SqliteStore {
     /// Roll back (outer) or roll back to and release (savepoint). A failure here leaves
     /// nothing more to undo: SQLite already ended the transaction.
     fn abort(&mut self, outer: bool, savepoint: &str) {
+        // Events read or appended in what is rolled back must not be served again.
+        self.cache.get_mut().clear();
         if outer {
             self.sealed_written = false;
             if !self.conn.is_autocommit() {
-                let _rollback = self.conn.execute_batch("ROLLBACK");
+                let _rollback = self.exec("ROLLBACK");
             }
         } else {
-            let _rollback =
-                self.conn.execute_batch(&format!("ROLLBACK TO {savepoint}; RELEASE {savepoint}"));
+            let _rollback = self
+                .exec(&format!("ROLLBACK TO {savepoint}"))
+                .and_then(|()| self.exec(&format!("RELEASE {savepoint}")));
         }
+    }
+
+    /// Run one statement that returns no rows, prepared once per connection.
+    fn exec(&self, sql: &str) -> rusqlite::Result<()> {
+        self.conn.prepare_cached(sql)?.execute([]).map(drop)
     }
 
     /// Run read-only `f` on one consistent snapshot (joins a transaction already open).
@@ -509,63 +592,74 @@ impl SqliteStore {
         move |e| sql_error(&format!("cannot {action} ({})", self.what), &e)
     }
 
-    /// Append one row after the head, inside the current transaction; returns its seq.
+    /// The chain head, inside the current transaction.
+    fn head(&self) -> Result<Head, StoreError> {
+        self.conn
+            .prepare_cached("SELECT count, hash FROM head WHERE id = 1")
+            .and_then(|mut stmt| {
+                stmt.query_row([], |r| Ok(Head { count: r.get(0)?, hash: r.get(1)? })).optional()
+            })
+            .map_err(self.fail("read the chain head"))?
+            .ok_or_else(|| {
+                StoreError::Backend(format!("{} is damaged: the chain head is missing", self.what))
+            })
+    }
+
+    /// Append one row after `head`, inside the current transaction, and move `head` to it
+    /// (the caller stores the head with [`set_head`](Self::set_head) after its last row).
+    #[expect(clippy::too_many_arguments, reason = "the fields of one row")]
     fn push_row(
-        &mut self,
+        &self,
+        head: &mut Head,
         proposal: Option<i64>,
         version: i64,
         at: NaiveDateTime,
         actor: &str,
-        kind: String,
-        payload: String,
+        kind: &str,
+        payload: &str,
     ) -> Result<i64, StoreError> {
-        let head: Head = self
-            .conn
-            .query_row("SELECT count, hash FROM head WHERE id = 1", [], |r| {
-                Ok(Head { count: r.get(0)?, hash: r.get(1)? })
-            })
-            .optional()
-            .map_err(self.fail("read the chain head"))?
-            .ok_or_else(|| {
-                StoreError::Backend(format!("{} is damaged: the chain head is missing", self.what))
-            })?;
-        let mut row = RawRow {
-            seq: head.count.saturating_add(1),
+        let seq = head.count.saturating_add(1);
+        let at = format_at(at)?;
+        let row = RowRef {
+            seq,
             proposal,
             version,
-            at: format_at(at)?,
-            actor: actor.to_string(),
+            at: &at,
+            actor,
             kind,
             payload,
-            prev_hash: head.hash,
-            hash: String::new(),
+            prev_hash: &head.hash,
         };
-        row.hash = row.content_hash();
+        let hash = row.hash_hex();
         self.conn
-            .execute(
-                &format!(
-                    "INSERT INTO events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                ),
-                params![
-                    row.seq,
-                    row.proposal,
-                    row.version,
-                    row.at,
-                    row.actor,
-                    row.kind,
-                    row.payload,
+            .prepare_cached(&format!(
+                "INSERT INTO events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ))
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    seq,
+                    proposal,
+                    version,
+                    at,
+                    actor,
+                    kind,
+                    payload,
                     row.prev_hash,
-                    row.hash
-                ],
-            )
+                    hash.as_str()
+                ])
+            })
             .map_err(self.fail("append to the log"))?;
+        *head = Head { count: seq, hash: hash.as_str().to_string() };
+        Ok(seq)
+    }
+
+    /// Store the head after the rows just appended.
+    fn set_head(&self, head: &Head) -> Result<(), StoreError> {
         self.conn
-            .execute(
-                "UPDATE head SET count = ?1, hash = ?2 WHERE id = 1",
-                params![row.seq, row.hash],
-            )
+            .prepare_cached("UPDATE head SET count = ?1, hash = ?2 WHERE id = 1")
+            .and_then(|mut stmt| stmt.execute(params![head.count, head.hash]))
             .map_err(self.fail("update the chain head"))?;
-        Ok(row.seq)
+        Ok(())
     }
 
     /// Append a cycle-level record, chained, in its own transaction (or the one open).
@@ -576,15 +670,43 @@ impl SqliteStore {
         actor: &str,
         record: &Record,
     ) -> Result<u64, StoreError> {
-        let (payload, kind) = payload_of(record, "record")?;
+        let payload = serde_json::to_string(record)
+            .map_err(|e| json_error("cannot encode a record", &e))?;
         self.transaction(|s| {
-            let count: i64 = s
-                .conn
-                .query_row("SELECT COUNT(*) FROM events WHERE proposal IS NULL", [], |r| r.get(0))
-                .map_err(s.fail("count the cycle records"))?;
-            let seq = s.push_row(None, count.saturating_add(1), at, actor, kind, payload)?;
+            let count = to_i64(s.record_count()?, "record count")?;
+            let mut head = s.head()?;
+            let seq = s.push_row(
+                &mut head,
+                None,
+                count.saturating_add(1),
+                at,
+                actor,
+                record.tag(),
+                &payload,
+            )?;
+            s.set_head(&head)?;
             to_u64(seq, "seq")
         })
+    }
+
+    /// How many rows the log holds, as its head counts them.
+    pub fn event_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count FROM head WHERE id = 1")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(self.fail("read the chain head"))?;
+        to_u64(n, "event count")
+    }
+
+    /// How many cycle-level records the log holds (an indexed count).
+    pub fn record_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM events WHERE proposal IS NULL")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(self.fail("count the cycle records"))?;
+        to_u64(n, "record count")
     }
 
     /// All cycle-level records in order, each with its log row (seq, time, actor…).
@@ -761,16 +883,37 @@ impl SqliteStore {
         let p = to_i64(proposal, "proposal id")?;
         let found: i64 = self
             .conn
-            .query_row("SELECT COUNT(*) FROM events WHERE proposal = ?1", [p], |r| r.get(0))
+            .prepare_cached("SELECT COUNT(*) FROM events WHERE proposal = ?1")
+            .and_then(|mut stmt| stmt.query_row([p], |r| r.get(0)))
             .map_err(self.fail("read the proposal's version"))?;
         let found = to_u64(found, "version")?;
         if found != expected_version {
             return Err(StoreError::Conflict { proposal, expected: expected_version, found });
         }
+        let mut head = self.head()?;
+        let mut stored = Vec::with_capacity(events.len());
         for (version, e) in (found + 1..).zip(events) {
-            let (payload, kind) = payload_of(&e.kind, "event")?;
-            self.push_row(Some(p), to_i64(version, "version")?, e.at, &e.actor, kind, payload)?;
+            let payload = serde_json::to_string(&e.kind)
+                .map_err(|err| json_error("cannot encode an event", &err))?;
+            let seq = self.push_row(
+                &mut head,
+                Some(p),
+                to_i64(version, "version")?,
+                e.at,
+                &e.actor,
+                e.kind.tag(),
+                &payload,
+            )?;
+            stored.push(Event {
+                seq: to_u64(seq, "seq")?,
+                proposal,
+                version,
+                at: e.at,
+                actor: e.actor,
+                kind: e.kind,
+            });
         }
+        self.set_head(&head)?;
         // Aggregate first: one update per (round, choice), whatever the order of ballots.
         let mut counts: BTreeMap<(u32, &'static str), i64> = BTreeMap::new();
         for b in &sealed {
@@ -780,22 +923,24 @@ impl SqliteStore {
             // All three choices are created together, so no row's existence or position
             // tells which choice came first.
             self.conn
-                .execute(
+                .prepare_cached(
                     "INSERT INTO sealed (proposal, stage, round, choice, count) VALUES \
                      (?1, ?2, ?3, 'for', 0), (?1, ?2, ?3, 'against', 0), (?1, ?2, ?3, 'abstain', 0) \
                      ON CONFLICT DO NOTHING",
-                    params![p, stage, round],
                 )
+                .and_then(|mut stmt| stmt.execute(params![p, stage, round]))
                 .and_then(|_| {
-                    self.conn.execute(
-                        "UPDATE sealed SET count = count + ?5 WHERE proposal = ?1 AND stage = ?2 \
-                         AND round = ?3 AND choice = ?4",
-                        params![p, stage, round, choice, n],
-                    )
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE sealed SET count = count + ?5 WHERE proposal = ?1 AND stage = \
+                             ?2 AND round = ?3 AND choice = ?4",
+                        )
+                        .and_then(|mut stmt| stmt.execute(params![p, stage, round, choice, n]))
                 })
                 .map_err(self.fail("count a sealed ballot"))?;
             self.sealed_written = true;
         }
+        self.cache.get_mut().appended(proposal, found, stored);
         Ok(())
     }
 }

@@ -6,11 +6,18 @@
 use pest::Parser as _;
 use pest::error::{ErrorVariant, InputLocation};
 
+use unicode_normalization::char::is_combining_mark;
+
 use crate::ast;
 use crate::diag::{Diagnostic, FileId, Span};
+use crate::lang::Lang;
 
+pub mod keywords;
 mod lower;
+mod names;
 mod workflow;
+
+use names::rule_name;
 
 mod grammar {
     /// The pest parser generated from `grammar/rules.pest` and `grammar/workflow.pest`: one
@@ -21,6 +28,7 @@ mod grammar {
     pub(crate) struct RulesParser;
 }
 pub(crate) use grammar::{Rule, RulesParser};
+pub(crate) use lower::content_len;
 
 /// Parse a rule file's text. `file` is the id under which the text sits in the source map.
 pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Box<Diagnostic>> {
@@ -35,6 +43,24 @@ pub fn parse_workflow(
 ) -> Result<ast::workflow::WorkflowFile, Box<Diagnostic>> {
     let root = parse_root(Rule::workflow_file, text, file)?;
     workflow::workflow_file(root, file)
+}
+
+/// Parse and lower a file, and return its parse tree: for tools that need the text as
+/// written (the formatter), after the same checks as [`parse_rules`] and [`parse_workflow`].
+pub(crate) fn parse_tree(
+    workflow: bool,
+    text: &str,
+    file: FileId,
+) -> Result<pest::iterators::Pair<'_, Rule>, Box<Diagnostic>> {
+    if workflow {
+        let root = parse_root(Rule::workflow_file, text, file)?;
+        workflow::workflow_file(root.clone(), file)?;
+        Ok(root)
+    } else {
+        let root = parse_root(Rule::file, text, file)?;
+        lower::file(root.clone(), file)?;
+        Ok(root)
+    }
 }
 
 fn parse_root(
@@ -52,7 +78,7 @@ fn parse_root(
             let detailed = RulesParser::parse(rule, text);
             pest::set_error_detail(false);
             return Err(match detailed {
-                Err(e) => Box::new(pest_error(&e, text, file)),
+                Err(e) => Box::new(pest_error(&e, text, file, rule)),
                 Ok(_) => internal_parse_flake(file),
             });
         }
@@ -160,7 +186,18 @@ fn internal_parse_flake(file: FileId) -> Box<Diagnostic> {
 /// The span covers the word or symbol found where something else was expected, so the caret
 /// lands on the offending text. At the end of the file it covers the last character written,
 /// since an empty span at the very end would not show.
-fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnostic {
+fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId, root: Rule) -> Diagnostic {
+    let lang = keywords::sniff_lang(text);
+    let d = pest_error_in(e, text, file, lang);
+    // Keywords typed with combining accents (NFD) do not match: say so, whatever else failed.
+    match names::nfd_help(text, d.span.start as usize, root) {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
+}
+
+/// [`pest_error`], naming keywords in the file's language.
+fn pest_error_in(e: &pest::error::Error<Rule>, text: &str, file: FileId, lang: Lang) -> Diagnostic {
     let (start, end) = match e.location {
         InputLocation::Pos(p) => {
             let rest = text.get(p..).unwrap_or("");
@@ -176,7 +213,7 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnos
     if found.is_none() {
         let last = lower::content_len(text);
         let before = text.get(..last).and_then(|t| t.chars().next_back()).map_or(0, char::len_utf8);
-        return eof_error(e, Span::new(file, last - before, last));
+        return eof_error(e, Span::new(file, last - before, last), lang);
     }
     let span = Span::new(file, start, end);
     let found = found.unwrap_or_default();
@@ -194,15 +231,16 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnos
         if found == "end of line" { String::from(found) } else { format!("`{found}`") };
     match &e.variant {
         ErrorVariant::ParsingError { positives, negatives } => {
-            let names = expected_names(e, positives);
+            let names = expected_names(e, positives, lang);
             let expected = join_alternatives(&names);
             let message = if expected.is_empty() {
-                let unexpected: Vec<String> = negatives.iter().map(|r| rule_name(*r)).collect();
+                let unexpected: Vec<String> =
+                    negatives.iter().map(|r| rule_name(*r, lang)).collect();
                 format!("unexpected {}", join_alternatives(&unexpected))
             } else {
                 format!("expected {expected}, found {found_text}")
             };
-            let help = help_for(&names, found);
+            let help = help_for(&expected_names(e, positives, Lang::En), found);
             // A long list of alternatives is in the message already; keep the label short.
             let label = match names.len() {
                 0 => String::from("here"),
@@ -224,9 +262,9 @@ fn pest_error(e: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnos
 }
 
 /// The file ended where more was expected; `span` is the last character written.
-fn eof_error(e: &pest::error::Error<Rule>, span: Span) -> Diagnostic {
+fn eof_error(e: &pest::error::Error<Rule>, span: Span, lang: Lang) -> Diagnostic {
     let names = match &e.variant {
-        ErrorVariant::ParsingError { positives, .. } => expected_names(e, positives),
+        ErrorVariant::ParsingError { positives, .. } => expected_names(e, positives, lang),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
     let expected = join_alternatives(&names);
@@ -242,9 +280,14 @@ fn eof_error(e: &pest::error::Error<Rule>, span: Span) -> Diagnostic {
     d
 }
 
-/// What the grammar expected, for people: rule names and punctuation, sorted.
-fn expected_names(e: &pest::error::Error<Rule>, positives: &[Rule]) -> Vec<String> {
-    let mut names: Vec<String> = positives.iter().map(|r| rule_name(*r)).collect();
+/// What the grammar expected, for people: rule names and punctuation, sorted. Keywords are
+/// named in `lang`, and the words of the other language's history windows left out.
+fn expected_names(e: &pest::error::Error<Rule>, positives: &[Rule], lang: Lang) -> Vec<String> {
+    let mut names: Vec<String> = positives
+        .iter()
+        .filter(|r| lang == Lang::Vi || keywords::vi_part_name(**r).is_none())
+        .map(|r| rule_name(*r, lang))
+        .collect();
     // Punctuation the grammar expected here (`:`, `}`…); keywords come in as rules. `_`
     // starts a name, and the byte-order mark is whitespace; neither is worth naming.
     if let Some(attempts) = e.parse_attempts() {
@@ -274,8 +317,9 @@ fn first_token(rest: &str) -> Option<&str> {
     if first == '\n' || first == '\r' {
         return Some("end of line");
     }
-    let len = if first.is_alphanumeric() || first == '_' {
-        rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())
+    let word = |c: char| c.is_alphanumeric() || c == '_' || is_combining_mark(c);
+    let len = if word(first) {
+        rest.find(|c: char| !word(c)).unwrap_or(rest.len())
     } else {
         first.len_utf8()
     };
@@ -327,136 +371,4 @@ fn is_reserved(word: &str) -> bool {
     RulesParser::parse(Rule::ident, word).map_or(true, |p| p.as_str().len() != word.len())
         && word.chars().all(|c| c.is_alphanumeric() || c == '_')
         && !word.is_empty()
-}
-
-/// Human names for grammar rules in "expected …" messages.
-fn rule_name(rule: Rule) -> String {
-    named_rule(rule).map_or_else(|| keyword_or_more(rule), String::from)
-}
-
-/// A keyword rule (`kw_and`) as the word it matches; anything else as "more input".
-fn keyword_or_more(rule: Rule) -> String {
-    let debug = format!("{rule:?}");
-    if debug == "wf_workflow" {
-        return String::from("`workflow`");
-    }
-    if debug == "wf_item" || debug == "wf_header" {
-        return String::from("a declaration");
-    }
-    // Workflow rules start with their keyword: `wf_kw_stage` and `wf_stage` both read `stage`.
-    let word = debug
-        .strip_prefix("wf_kw_")
-        .or_else(|| debug.strip_prefix("wf_"))
-        .or_else(|| debug.strip_prefix("kw_"));
-    word.map_or_else(|| String::from("more input"), |w| format!("`{w}`"))
-}
-
-fn named_rule(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::EOI => "end of file",
-        Rule::header | Rule::kw_ruleset => "`ruleset`",
-        Rule::ident | Rule::type_ref | Rule::name => "a name",
-        Rule::string => "a string",
-        Rule::integer => "a whole number",
-        Rule::number | Rule::max_clause => "a number",
-        Rule::percent => "a percentage",
-        Rule::date => "a date",
-        Rule::boolean => "`true` or `false`",
-        Rule::expr | Rule::sort_key => "an expression",
-        Rule::cycle_decl | Rule::kw_cycle => "`cycle`",
-        Rule::effective | Rule::kw_effective => "`effective`",
-        Rule::basis | Rule::kw_basis => "`basis`",
-        Rule::param_decl
-        | Rule::enum_decl
-        | Rule::entity_decl
-        | Rule::scoring_decl
-        | Rule::mark_decl
-        | Rule::extern_decl
-        | Rule::award_decl
-        | Rule::award_kind
-        | Rule::kw_param
-        | Rule::kw_enum
-        | Rule::kw_entity
-        | Rule::kw_scoring
-        | Rule::kw_mark
-        | Rule::kw_extern
-        | Rule::kw_title
-        | Rule::kw_commendation => "a declaration",
-        Rule::param_value => "a dated value",
-        Rule::variant => "a variant",
-        Rule::ordered_tail => "`<`",
-        Rule::plain_tail => "`,`",
-        Rule::field => "a field",
-        Rule::group | Rule::ratio | Rule::pass | Rule::each | Rule::formula => "a criterion",
-        Rule::adjust => "`bonus` or `penalty`",
-        Rule::adjust_base => "`when` or `per`",
-        Rule::band => "`grade`",
-        Rule::band_from => "`from`",
-        Rule::rank_decl => "`rank`",
-        Rule::weight => "`weight`",
-        Rule::cap => "`cap`",
-        Rule::direction => "`asc` or `desc`",
-        Rule::authority => "`authority`",
-        Rule::require => "`require`",
-        Rule::disqualify => "`disqualify`",
-        Rule::quota => "`quota`",
-        Rule::quota_of => "`of`",
-        Rule::quota_per => "`per`",
-        Rule::quota_by => "`by`",
-        Rule::quota_round => "`round`",
-        Rule::vote => "`vote`",
-        Rule::reward => "`reward`",
-        Rule::op_not => "`not`",
-        Rule::op_neg | Rule::op_sub => "`-`",
-        Rule::op_or => "`or`",
-        Rule::op_and => "`and`",
-        Rule::op_eq => "`==`",
-        Rule::op_ne => "`!=`",
-        Rule::op_le => "`<=`",
-        Rule::op_ge => "`>=`",
-        Rule::op_lt => "`<`",
-        Rule::op_gt => "`>`",
-        Rule::op_add => "`+`",
-        Rule::op_mul => "`*`",
-        Rule::op_div => "`/`",
-        Rule::if_expr => "`if`",
-        Rule::held => "`held`",
-        Rule::ever_held => "`ever held`",
-        Rule::win_consecutive => "`for N consecutive cycles`",
-        Rule::win_of_last => "`in K of last N cycles`",
-        Rule::win_last => "`last cycle`",
-        Rule::aggregate | Rule::agg_fn => "an aggregate such as `share(members, …)`",
-        Rule::call => "a function call",
-        Rule::kw_members => "`members`",
-        other => return keyword_name(other),
-    })
-}
-
-fn keyword_name(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::kw_from => "`from`",
-        Rule::kw_to => "`to`",
-        Rule::kw_for => "`for`",
-        Rule::kw_in => "`in`",
-        Rule::kw_when => "`when`",
-        Rule::kw_per => "`per`",
-        Rule::kw_points => "`points`",
-        Rule::kw_actual => "`actual`",
-        Rule::kw_target => "`target`",
-        Rule::kw_max => "`max`",
-        Rule::kw_of => "`of`",
-        Rule::kw_all | Rule::kw_present => "`all` or `present`",
-        Rule::kw_within => "`within`",
-        Rule::kw_by => "`by`",
-        Rule::kw_then => "`then`",
-        Rule::kw_else => "`else`",
-        Rule::kw_held => "`held`",
-        Rule::kw_consecutive => "`consecutive`",
-        Rule::kw_cycles => "`cycles`",
-        Rule::kw_last => "`last`",
-        Rule::kw_up | Rule::kw_down => "`up` or `down`",
-        Rule::kw_otherwise => "`otherwise`",
-        Rule::kw_default => "`default`",
-        _ => return None,
-    })
 }

@@ -481,6 +481,35 @@ fn huge_inputs_get_a_clear_error_and_store_nothing() {
     assert!(err.len() < 4_000, "the error stays short: {} bytes", err.len());
     assert_eq!((run(&["status"]).stdout, run(&["verify"]).stdout), before, "nothing stored");
 
+    // A cell of 8 million characters: the message shortens it and the 8 MB line is not
+    // echoed, in text and in JSON.
+    let wide = d.join("wide");
+    std::fs::create_dir(&wide).unwrap();
+    for f in ["cum.csv", "don_vi.csv", "history.csv", "can_bo.csv"] {
+        std::fs::copy(format!("{sample}/{f}"), wide.join(f)).unwrap();
+    }
+    let people = std::fs::read_to_string(wide.join("can_bo.csv")).unwrap();
+    let first_date = people.lines().nth(1).unwrap().split(',').nth(4).unwrap().to_owned();
+    std::fs::write(wide.join("can_bo.csv"), people.replacen(&first_date, &"9".repeat(8_000_000), 1))
+        .unwrap();
+    for format in ["plain", "json"] {
+        let o = Command::cargo_bin("thidua")
+            .unwrap()
+            .args(["--error-format", format, "eval", "--rules", &rules, "--data"])
+            .arg(&wide)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        let text = [o.stdout, o.stderr].concat();
+        let text = String::from_utf8_lossy(&text);
+        assert!(text.len() < 3_000, "{format}: {} bytes of output", text.len());
+        assert!(text.contains("(8000000 characters)` is not a date"), "{format}: {text}");
+        assert!(
+            text.contains("can_bo.csv:2:31") || text.contains("\"line\": 2,\n    \"column\": 31"),
+            "{format}: located on line 2: {text}"
+        );
+    }
+
     // A rule file over the limit, and a device that never ends.
     let huge = d.join("huge.rules");
     let text = std::fs::read_to_string(&rules).unwrap();

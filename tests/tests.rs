@@ -22,8 +22,12 @@
 
 mod cli;
 mod corpus;
+mod diff;
 mod domain;
+mod fmt;
+mod i18n;
 mod office;
 mod props;
+mod rule_tests;
 mod security;
 mod workflows;

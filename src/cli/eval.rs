@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use thidua::diag::{self, Format, SourceMap};
 use thidua::eval::{self, TraceMode};
+use thidua::lang::Lang;
 
 use super::{Exit, Outcome};
 
@@ -38,10 +39,11 @@ enum OutputFormat {
     Json,
 }
 
-pub(crate) fn run(args: &EvalArgs, fmt: Format) -> Outcome {
+/// Evaluate; diagnostics and explanations in `lang`.
+pub(crate) fn run(args: &EvalArgs, fmt: Format, lang: Lang) -> Outcome {
     let mut sources = SourceMap::new();
     let fail = |sources: &SourceMap, diags: &[diag::Diagnostic], code: Exit| {
-        let text = diag::render(diags, sources, fmt);
+        let text = diag::render_in(diags, sources, fmt, lang);
         if fmt == Format::Json { (code, text, String::new()) } else { (code, String::new(), text) }
     };
     let text = match super::read(&args.rules) {
@@ -70,7 +72,7 @@ pub(crate) fn run(args: &EvalArgs, fmt: Format) -> Outcome {
                 Some((e, a)) => (e, Some(a)),
                 None => (spec.as_str(), None),
             };
-            match thidua::explain::find_entity(program, &data, entity) {
+            match thidua::explain::find_entity(program, &data, entity, lang) {
                 Ok((k, r)) => Some((k, r, award)),
                 Err(e) => return (Exit::Usage, String::new(), format!("thidua: {e}\n")),
             }
@@ -84,11 +86,11 @@ pub(crate) fn run(args: &EvalArgs, fmt: Format) -> Outcome {
     let warnings = if checked.warnings.is_empty() || fmt == Format::Json {
         String::new()
     } else {
-        diag::render(&checked.warnings, &sources, fmt)
+        diag::render_in(&checked.warnings, &sources, fmt, lang)
     };
     let out = match explain {
         Some((k, r, award)) => {
-            match thidua::explain::explain(program, &data, &result, &sources, k, r, award) {
+            match thidua::explain::explain(program, &data, &result, &sources, k, r, award, lang) {
                 Ok(x) => match args.format {
                     OutputFormat::Table => x.text(),
                     OutputFormat::Json => {

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use thidua::diag::{self, Format, SourceMap};
+use thidua::lang::Lang;
 
+use super::check::{Noun, count};
 use super::{Exit, Outcome};
 
 /// Arguments of `thidua flow`.
@@ -46,14 +48,15 @@ enum ShowFormat {
     Dot,
 }
 
-pub(crate) fn run(args: &FlowArgs, fmt: Format) -> Outcome {
+/// Check or show workflows; diagnostics and the summary lines in `lang`.
+pub(crate) fn run(args: &FlowArgs, fmt: Format, lang: Lang) -> Outcome {
     let (files, rules): (Vec<&PathBuf>, &PathBuf) = match &args.command {
         FlowCommand::Check { files, rules } => (files.iter().collect(), rules),
         FlowCommand::Show { file, rules, .. } => (vec![file], rules),
     };
     let mut sources = SourceMap::new();
     let render = |sources: &SourceMap, diags: &[diag::Diagnostic], code: Exit| {
-        let text = diag::render(diags, sources, fmt);
+        let text = diag::render_in(diags, sources, fmt, lang);
         if fmt == Format::Json { (code, text, String::new()) } else { (code, String::new(), text) }
     };
     let text = match super::read(rules) {
@@ -97,16 +100,18 @@ pub(crate) fn run(args: &FlowArgs, fmt: Format) -> Outcome {
                     FlowCommand::Check { .. } if fmt != Format::Json => {
                         let f = &checked.flow;
                         out.push_str(&format!(
-                            "{}: ok — `{}`: {}, {}, {}, {}\n",
+                            "{}: {} — `{}`: {}, {}, {}, {}\n",
                             path.display(),
+                            lang.pick("ok", "hợp lệ"),
                             f.name,
-                            super::check::count(f.stages.len(), "stage"),
-                            super::check::count(f.transitions.len(), "transition"),
-                            super::check::count(
+                            count(f.stages.len(), Noun::Stage, lang),
+                            count(f.transitions.len(), Noun::Transition, lang),
+                            count(
                                 f.stages.iter().filter(|s| s.vote.is_some()).count(),
-                                "vote"
+                                Noun::Vote,
+                                lang
                             ),
-                            super::check::count(f.hook_refs.len(), "hook")
+                            count(f.hook_refs.len(), Noun::Hook, lang)
                         ));
                     }
                     FlowCommand::Check { .. } => {}
@@ -119,5 +124,5 @@ pub(crate) fn run(args: &FlowArgs, fmt: Format) -> Outcome {
             }
         }
     }
-    super::finish(&all, &sources, fmt, failed, out, err)
+    super::check::finish(&all, &sources, fmt, lang, failed, out, err)
 }

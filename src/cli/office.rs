@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDateTime;
 use clap::{Subcommand, ValueEnum};
 use thidua::diag::{self, Format};
+use thidua::lang::Lang;
 use thidua::office::{Office, OfficeError, parse_actor};
 use thidua::workflow::store::{BallotMode, Choice};
 
@@ -220,9 +221,14 @@ fn now(at: Option<&str>) -> Result<NaiveDateTime, String> {
 }
 
 pub(crate) fn fail(e: OfficeError, fmt: Format) -> Outcome {
+    fail_in(e, fmt, Lang::En)
+}
+
+/// A failed office command: diagnostics in `lang`, other errors as one line.
+fn fail_in(e: OfficeError, fmt: Format, lang: Lang) -> Outcome {
     match e {
         OfficeError::Invalid(d, sources) => {
-            let text = diag::render(&d, &sources, fmt);
+            let text = diag::render_in(&d, &sources, fmt, lang);
             if fmt == Format::Json {
                 (Exit::CheckFailed, text, String::new())
             } else {
@@ -254,7 +260,9 @@ fn read(path: &Path) -> Result<String, OfficeError> {
         .map_err(|e| OfficeError::Io { path: path.display().to_string(), source: e })
 }
 
-pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format) -> Outcome {
+/// Run an office command; diagnostics and explanations (`explain`, `history`) in `lang`.
+pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format, lang: Lang) -> Outcome {
+    let fail = |e: OfficeError, fmt: Format| fail_in(e, fmt, lang);
     let at = match now(args.at.as_deref()) {
         Ok(t) => t,
         Err(e) => return (Exit::Usage, String::new(), format!("thidua: {e}\n")),
@@ -396,13 +404,13 @@ pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format) -> Ou
         OfficeCommand::Explain { id, format } => {
             let loaded = office.load()?;
             match format {
-                ExplainFormat::Text => thidua::audit::explain(&office, &loaded, *id),
-                ExplainFormat::Json => thidua::audit::explain_json(&office, &loaded, *id),
+                ExplainFormat::Text => thidua::audit::explain_in(&office, &loaded, *id, lang),
+                ExplainFormat::Json => thidua::audit::explain_json_in(&office, &loaded, *id, lang),
             }
         }
         OfficeCommand::History { entity } => {
             let loaded = office.load()?;
-            thidua::audit::history(&office, &loaded, entity)
+            thidua::audit::history_in(&office, &loaded, entity, lang)
         }
         OfficeCommand::Verify => {
             let v = thidua::audit::verify(&office)?;

@@ -35,42 +35,148 @@ pub(crate) struct RawRow {
 }
 
 impl RawRow {
-    /// The SHA-256 (lowercase hex) of the row's canonical bytes; ignores `self.hash`.
-    pub(crate) fn content_hash(&self) -> String {
-        let digest = Sha256::digest(self.canonical_bytes());
-        digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    /// The row's fields, borrowed.
+    pub(crate) fn as_ref(&self) -> RowRef<'_> {
+        RowRef {
+            seq: self.seq,
+            proposal: self.proposal,
+            version: self.version,
+            at: &self.at,
+            actor: &self.actor,
+            kind: &self.kind,
+            payload: &self.payload,
+            prev_hash: &self.prev_hash,
+        }
     }
 
-    /// `thidua-event-v1\n`, then each field as `<byte length>:<bytes>\n`, in the order
-    /// prev_hash, seq, proposal (`-` for a cycle-level record), version, at, actor, kind,
-    /// payload. Numbers are written in decimal. The length prefix makes the encoding
-    /// unambiguous whatever the fields contain (newlines, colons…).
+    /// The SHA-256 (lowercase hex) of the row's canonical bytes; ignores `self.hash`.
+    pub(crate) fn content_hash(&self) -> String {
+        self.as_ref().hash_hex().as_str().to_string()
+    }
+
+    /// The canonical bytes (see [`RowRef::feed`]).
+    #[cfg(test)]
     pub(crate) fn canonical_bytes(&self) -> Vec<u8> {
-        let seq = self.seq.to_string();
-        let proposal = self.proposal.map_or_else(|| String::from("-"), |p| p.to_string());
-        let version = self.version.to_string();
-        let fields: [&str; 8] = [
-            &self.prev_hash,
-            &seq,
-            &proposal,
-            &version,
-            &self.at,
-            &self.actor,
-            &self.kind,
-            &self.payload,
-        ];
-        let mut out = Vec::with_capacity(
-            DOMAIN.len() + 1 + fields.iter().map(|f| f.len() + 24).sum::<usize>(),
-        );
-        out.extend_from_slice(DOMAIN.as_bytes());
-        out.push(b'\n');
-        for field in fields {
-            out.extend_from_slice(field.len().to_string().as_bytes());
-            out.push(b':');
-            out.extend_from_slice(field.as_bytes());
-            out.push(b'\n');
-        }
+        let mut out = Vec::new();
+        self.as_ref().feed(|bytes| out.extend_from_slice(bytes));
         out
+    }
+}
+
+/// The hashed fields of a row, borrowed (from a [`RawRow`], a row being appended, or an
+/// SQLite row being verified): hashing one allocates nothing.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RowRef<'a> {
+    pub(crate) seq: i64,
+    pub(crate) proposal: Option<i64>,
+    pub(crate) version: i64,
+    pub(crate) at: &'a str,
+    pub(crate) actor: &'a str,
+    pub(crate) kind: &'a str,
+    pub(crate) payload: &'a str,
+    pub(crate) prev_hash: &'a str,
+}
+
+impl RowRef<'_> {
+    /// Pass the canonical bytes to `sink`, piece by piece: `thidua-event-v1\n`, then each
+    /// field as `<byte length>:<bytes>\n`, in the order prev_hash, seq, proposal (`-` for a
+    /// cycle-level record), version, at, actor, kind, payload. Numbers are written in
+    /// decimal. The length prefix makes the encoding unambiguous whatever the fields contain
+    /// (newlines, colons…).
+    pub(crate) fn feed(&self, mut sink: impl FnMut(&[u8])) {
+        sink(DOMAIN.as_bytes());
+        sink(b"\n");
+        let mut field = |bytes: &[u8]| {
+            sink(Digits::of_i64(i64::try_from(bytes.len()).unwrap_or(i64::MAX)).as_bytes());
+            sink(b":");
+            sink(bytes);
+            sink(b"\n");
+        };
+        field(self.prev_hash.as_bytes());
+        field(Digits::of_i64(self.seq).as_bytes());
+        match self.proposal {
+            Some(p) => field(Digits::of_i64(p).as_bytes()),
+            None => field(b"-"),
+        }
+        field(Digits::of_i64(self.version).as_bytes());
+        field(self.at.as_bytes());
+        field(self.actor.as_bytes());
+        field(self.kind.as_bytes());
+        field(self.payload.as_bytes());
+    }
+
+    /// The SHA-256 of the canonical bytes, as lowercase hex.
+    pub(crate) fn hash_hex(&self) -> Hex {
+        let mut hasher = Sha256::new();
+        self.feed(|bytes| hasher.update(bytes));
+        Hex::of(&hasher.finalize())
+    }
+}
+
+/// A number's decimal text (as `i64::to_string` writes it), on the stack.
+#[derive(Clone, Copy, Debug)]
+struct Digits {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Digits {
+    fn of_i64(n: i64) -> Digits {
+        let mut buf = [0u8; 20];
+        let mut start = buf.len();
+        let mut rest = n.unsigned_abs();
+        loop {
+            start -= 1;
+            if let Some(b) = buf.get_mut(start) {
+                // A digit: `rest % 10` is below 10.
+                *b = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+            }
+            rest /= 10;
+            if rest == 0 || start == 0 {
+                break;
+            }
+        }
+        // 20 places hold `-` and the 19 digits of `i64::MIN`.
+        if n < 0 && start > 0 {
+            start -= 1;
+            if let Some(b) = buf.get_mut(start) {
+                *b = b'-';
+            }
+        }
+        Digits { buf, start }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or_default()
+    }
+}
+
+/// A SHA-256 as lowercase hex, on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hex([u8; 64]);
+
+impl std::fmt::Debug for Hex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Hex {
+    fn of(digest: &[u8]) -> Hex {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'0'; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
+            if let [hi, lo] = pair {
+                *hi = DIGITS.get(usize::from(byte >> 4)).copied().unwrap_or(b'0');
+                *lo = DIGITS.get(usize::from(byte & 0xf)).copied().unwrap_or(b'0');
+            }
+        }
+        Hex(out)
+    }
+
+    /// The hex text.
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 

@@ -12,7 +12,7 @@ pub(super) fn select(
     what: &str,
 ) -> Result<Vec<RawRow>, StoreError> {
     let fail = |e: rusqlite::Error| sql_error(&format!("cannot read the log of {what}"), &e);
-    let mut stmt = conn.prepare(sql).map_err(fail)?;
+    let mut stmt = conn.prepare_cached(sql).map_err(fail)?;
     let rows = stmt.query_map(params, read_raw).map_err(fail)?;
     rows.collect::<rusqlite::Result<Vec<RawRow>>>().map_err(fail)
 }
@@ -22,12 +22,10 @@ impl EventStore for SqliteStore {
         self.transaction(|s| {
             let id: i64 = s
                 .conn
-                .query_row(
+                .prepare_cached(
                     "UPDATE counters SET value = value + 1 WHERE name = 'proposal' RETURNING value",
-                    [],
-                    |r| r.get(0),
                 )
-                .optional()
+                .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)).optional())
                 .map_err(s.fail("take a proposal id"))?
                 .ok_or_else(|| {
                     StoreError::Backend(format!(
@@ -42,7 +40,7 @@ impl EventStore for SqliteStore {
     fn proposals(&self) -> Result<Vec<u64>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT DISTINCT proposal FROM events WHERE proposal IS NOT NULL ORDER BY proposal",
             )
             .map_err(self.fail("list the proposals"))?;
@@ -55,13 +53,24 @@ impl EventStore for SqliteStore {
 
     fn events(&self, proposal: u64) -> Result<Vec<Event>, StoreError> {
         let Ok(p) = i64::try_from(proposal) else { return Ok(Vec::new()) };
+        let data_version: i64 = self
+            .conn
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
+            .map_err(self.fail("read the log"))?;
+        let mut cache = self.cache.borrow_mut();
+        cache.sync(data_version);
+        if let Some(events) = cache.get(proposal) {
+            return Ok(events.to_vec());
+        }
         let rows = select(
             &self.conn,
             &format!("SELECT {COLUMNS} FROM events WHERE proposal = ?1 ORDER BY seq"),
             [p],
             &self.what,
         )?;
-        rows.into_iter()
+        let events = rows
+            .into_iter()
             .map(|raw| {
                 let kind: EventKind = serde_json::from_str(&raw.payload)
                     .map_err(|e| json_error(&format!("event {} cannot be read", raw.seq), &e))?;
@@ -75,7 +84,9 @@ impl EventStore for SqliteStore {
                     kind,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<Event>, StoreError>>()?;
+        cache.insert(proposal, events.clone());
+        Ok(events)
     }
 
     fn append(
@@ -95,7 +106,9 @@ impl EventStore for SqliteStore {
         let Ok(p) = i64::try_from(proposal) else { return Ok(Counts::default()) };
         let mut stmt = self
             .conn
-            .prepare("SELECT choice, count FROM sealed WHERE proposal = ?1 AND stage = ?2 AND round = ?3")
+            .prepare_cached(
+                "SELECT choice, count FROM sealed WHERE proposal = ?1 AND stage = ?2 AND round = ?3",
+            )
             .map_err(self.fail("read the sealed counts"))?;
         let rows = stmt
             .query_map(params![p, stage, round], |r| {

@@ -79,7 +79,7 @@ pub(super) fn span_of(p: &Pair<'_, Rule>, file: FileId) -> Span {
 /// also covers the whitespace and comments pest skipped before trying that part; a span must
 /// cover only what was written. Strings never span lines, so a comment is found by scanning
 /// the last line for `//` or `#` outside double quotes.
-pub(super) fn content_len(text: &str) -> usize {
+pub(crate) fn content_len(text: &str) -> usize {
     let mut end = text.trim_end().len();
     loop {
         let body = text.get(..end).unwrap_or("");
@@ -665,7 +665,7 @@ fn primary(p: Pair<'_, Rule>, f: FileId) -> Result<Expr> {
             let fun = match c.expect(Rule::agg_fn)?.into_inner().next().map(|k| k.as_rule()) {
                 Some(Rule::kw_share) => AggFn::Share,
                 Some(Rule::kw_count) => AggFn::Count,
-                Some(Rule::kw_all) => AggFn::All,
+                Some(Rule::kw_every) => AggFn::All,
                 Some(Rule::kw_any) => AggFn::Any,
                 Some(Rule::kw_none) => AggFn::None,
                 Some(Rule::kw_sum) => AggFn::Sum,
@@ -698,11 +698,19 @@ fn held(p: Pair<'_, Rule>, f: FileId) -> Result<Expr> {
         Some(rule) => {
             let w = c.next()?;
             let wspan = span_of(&w, f);
-            let ints: Vec<u32> = w
-                .into_inner()
-                .filter(|x| x.as_rule() == Rule::integer)
-                .map(|x| small_int(&x, f))
-                .collect::<Result<_>>()?;
+            // The Vietnamese `K lần` holds K inside its own token.
+            let mut ints: Vec<u32> = Vec::new();
+            for x in w.into_inner() {
+                match x.as_rule() {
+                    Rule::integer => ints.push(small_int(&x, f)?),
+                    Rule::vi_times => {
+                        for k in x.into_inner().filter(|k| k.as_rule() == Rule::integer) {
+                            ints.push(small_int(&k, f)?);
+                        }
+                    }
+                    _ => {}
+                }
+            }
             match (rule, ints.as_slice()) {
                 (Rule::win_consecutive, [n]) => Window::Consecutive(*n),
                 (Rule::win_of_last, [k, n]) => Window::OfLast(*k, *n),

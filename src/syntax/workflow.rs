@@ -74,7 +74,10 @@ fn item(p: Pair<'_, Rule>, f: FileId) -> Result<WfItem> {
                     Rule::wf_weekend => {
                         while pc.peek() == Some(Rule::wf_weekday) {
                             let d = pc.next()?;
-                            cal.weekend.push((d.as_str().to_string(), span_of(&d, f)));
+                            let dspan = span_of(&d, f);
+                            let day = d.into_inner().next().map(|k| k.as_rule());
+                            let name = weekday(day).ok_or_else(|| internal(dspan, "weekday"))?;
+                            cal.weekend.push((String::from(name), dspan));
                         }
                     }
                     Rule::wf_holiday => {
@@ -95,7 +98,7 @@ fn item(p: Pair<'_, Rule>, f: FileId) -> Result<WfItem> {
             WfItem::Calendar(cal)
         }
         Rule::wf_nominate => {
-            c.expect(Rule::kw_by)?;
+            c.expect(Rule::wf_kw_by)?;
             WfItem::Nominate(ident(c.expect(Rule::ident)?, f), span)
         }
         Rule::wf_stage => WfItem::Stage(stage(&mut c, f, span)?),
@@ -208,7 +211,7 @@ fn vote(p: Pair<'_, Rule>, f: FileId) -> Result<VoteDecl> {
                         Some(d) => {
                             let mut dc = Children::new(d, f);
                             dc.expect(Rule::wf_kw_decide)?;
-                            dc.expect(Rule::kw_by)?;
+                            dc.expect(Rule::wf_kw_by)?;
                             AfterRounds::Decide(ident(dc.expect(Rule::ident)?, f))
                         }
                         None => AfterRounds::Fail,
@@ -222,14 +225,14 @@ fn vote(p: Pair<'_, Rule>, f: FileId) -> Result<VoteDecl> {
                 let mut tc = Children::new(p, f);
                 tc.expect(Rule::wf_kw_tie)?;
                 tc.expect(Rule::wf_kw_decide)?;
-                tc.expect(Rule::kw_by)?;
+                tc.expect(Rule::wf_kw_by)?;
                 v.tie_by = Some(ident(tc.expect(Rule::ident)?, f));
             }
             Rule::wf_exclude => v.exclude_own = true,
             Rule::wf_run_by => {
                 let mut rc = Children::new(p, f);
                 rc.expect(Rule::wf_kw_run)?;
-                rc.expect(Rule::kw_by)?;
+                rc.expect(Rule::wf_kw_by)?;
                 v.run_by = Some(ident(rc.expect(Rule::ident)?, f));
             }
             other => return Err(internal(pspan, &format!("unexpected {other:?} in a vote"))),
@@ -287,4 +290,19 @@ fn transition(c: &mut Children<'_>, f: FileId, span: crate::diag::Span) -> Resul
         }
     }
     Ok(t)
+}
+
+/// A weekday keyword as the English name the AST keeps (`t7` and `sat` are both `sat`), so
+/// that both keyword sets give the same tree.
+fn weekday(rule: Option<Rule>) -> Option<&'static str> {
+    Some(match rule? {
+        Rule::wf_day_mon => "mon",
+        Rule::wf_day_tue => "tue",
+        Rule::wf_day_wed => "wed",
+        Rule::wf_day_thu => "thu",
+        Rule::wf_day_fri => "fri",
+        Rule::wf_day_sat => "sat",
+        Rule::wf_day_sun => "sun",
+        _ => return None,
+    })
 }

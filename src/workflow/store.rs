@@ -201,6 +201,23 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// The event's tag, as serde writes it in the `event` field (and the store in `kind`).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            EventKind::Nominated { .. } => "nominated",
+            EventKind::Entered { .. } => "entered",
+            EventKind::FieldsSet { .. } => "fields_set",
+            EventKind::RoundOpened { .. } => "round_opened",
+            EventKind::BallotCast { .. } => "ballot_cast",
+            EventKind::RoundClosed { .. } => "round_closed",
+            EventKind::Migrated { .. } => "migrated",
+            EventKind::Revoked { .. } => "revoked",
+            EventKind::Decided { .. } => "decided",
+        }
+    }
+}
+
 /// One stored event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
