@@ -283,6 +283,25 @@ fn long_lines_break_at_clauses_then_operators() {
 }
 
 #[test]
+fn keywords_typed_with_combining_accents_get_a_hint() {
+    use unicode_normalization::UnicodeNormalization as _;
+    let nfc = "bộ quy tắc a \"A\"\nđối tượng e { f: bool }\ndanh hiệu t cho e { yêu cầu: f }\n";
+    assert!(ast(nfc, Syntax::Rules).is_ok());
+    // One keyword decomposed, or the whole file: the help says why and what to do.
+    let one = nfc.replace("yêu cầu", &"yêu cầu".nfd().collect::<String>());
+    let all: String = nfc.nfd().collect();
+    for text in [one, all] {
+        let d = thidua::syntax::parse_rules(&text, FileId(0)).unwrap_err();
+        let vi = d.in_lang(thidua::lang::Lang::Vi).help.unwrap_or_default();
+        assert!(vi.contains("dấu tổ hợp (Unicode NFD)") && !vi.contains("typed"), "{vi}");
+        let help = d.help.unwrap_or_default();
+        assert!(help.contains("Unicode NFD") && help.contains("NFC"), "{help}");
+    }
+    let d = thidua::syntax::parse_rules("bộ quy tắc a \"A\" đối", FileId(0)).unwrap_err();
+    assert!(!d.help.unwrap_or_default().contains("NFD"), "no hint for composed text");
+}
+
+#[test]
 fn a_file_that_does_not_parse_is_an_error() {
     let d = format("ruleset a \"A\" entity {", Syntax::Rules, None, FileId(0)).unwrap_err();
     assert_eq!(d.code, "parse::syntax");

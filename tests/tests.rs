@@ -9,6 +9,10 @@
 //!   asserts on the expected diagnostic codes, the underlined text and the help.
 //! - `props`: property tests that parsing, checking and rendering never panic and that every
 //!   span stays inside its file and on character boundaries.
+//! - `workflows`, `office`, `security`: the workflow engine, the SQLite office through the
+//!   CLI, and the promises of SECURITY.md.
+//! - `rule_tests`, `diff`, `fmt`, `i18n`: the rule authoring tools (`thidua test`, `thidua
+//!   diff`, `thidua fmt`, Vietnamese keywords) and `--lang`.
 //!
 //! See `tests/README.md` for how to run, filter and re-bless snapshots.
 

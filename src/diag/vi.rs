@@ -2,7 +2,7 @@
 //!
 //! Diagnostics are built in English at some 400 sites (`format!` with user text in
 //! backticks). Rather than thread a language through all of them, this module translates the
-//! finished texts: the catalog ([`catalog`]) lists, per diagnostic code, English *patterns*
+//! finished texts: the catalog (`catalog.rs`) lists, per diagnostic code, English *patterns*
 //! of the message, label, related labels and help, each with its Vietnamese template. A text
 //! is translated by the first pattern of its code (then the first shared pattern, code `*`)
 //! that matches the whole text.
@@ -15,7 +15,7 @@
 //! | hole | matches | becomes |
 //! | --- | --- | --- |
 //! | `{}` | any non-empty text (user text, numbers, dates) | the same text |
-//! | `{p}` | a *phrase* of [`catalog::PHRASES`] (`a number`, `an entity kind`…) or one backticked token | its translation |
+//! | `{p}` | a *phrase* of `catalog::PHRASES` (`a number`, `an entity kind`…) or one backticked token | its translation |
 //! | `{l}` | a list of phrases or backticked tokens joined by `, `, ` or `, ` and ` or ` → ` | each item translated, `hoặc`/`và` for `or`/`and` |
 //! | `{x}` | text from outside thidua (an OS or library error, a script's own message) | its translation when a phrase matches, else the same text |
 //!

@@ -81,6 +81,24 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("parse::syntax", "expected {l} after this", "cần {0} sau chỗ này"),
     ("parse::syntax", "expected {l}", "cần {0}"),
     ("parse::syntax", "unexpected {l}", "không được có {0} ở đây"),
+    (
+        "parse::syntax",
+        "`{}` is typed here with combining accents (Unicode NFD), which the keyword does not \
+         match; keywords are matched composed (NFC): save the file as NFC, e.g. with `uconv -x \
+         any-nfc` or your editor's Unicode normalisation",
+        "`{0}` ở đây được gõ bằng dấu tổ hợp (Unicode NFD) nên không khớp từ khóa; từ khóa được \
+         so ở dạng dựng sẵn (NFC): hãy lưu tệp ở dạng NFC, ví dụ bằng `uconv -x any-nfc` hoặc \
+         chức năng chuẩn hóa Unicode của trình soạn thảo",
+    ),
+    (
+        "parse::syntax",
+        "this file has letters typed with combining accents (Unicode NFD); keywords are matched \
+         composed (NFC): save the file as NFC, e.g. with `uconv -x any-nfc` or your editor's \
+         Unicode normalisation",
+        "tệp này có chữ được gõ bằng dấu tổ hợp (Unicode NFD); từ khóa được so ở dạng dựng sẵn \
+         (NFC): hãy lưu tệp ở dạng NFC, ví dụ bằng `uconv -x any-nfc` hoặc chức năng chuẩn hóa \
+         Unicode của trình soạn thảo",
+    ),
     ("parse::syntax", "not expected here", "không được viết ở đây"),
     (
         "parse::syntax",
