@@ -568,11 +568,13 @@ fn with_hook(c: &mut Cycle, script: &str) -> (Flow, tempfile::TempDir) {
 fn misbehaving_hooks_are_stopped_and_change_nothing() {
     let mut c = cycle();
     for (script, expect) in [
-        ("fn guard(p) { loop {} }", "operations"),
-        ("fn deep(n) { deep(n + 1) } fn guard(p) { deep(0) }", "deep"),
-        ("fn guard(p) { let s = \"x\"; loop { s += s; } }", "large"),
-        ("fn guard(p) { let a = []; loop { a.push(1); } }", "large"),
-        ("fn guard(p) { throw \"hồ sơ thiếu\"; }", "hồ sơ thiếu"),
+        // An endless loop meets the operation limit, or, on a machine so loaded that the
+        // debug build cannot count that far within the wall clock, the clock: either stops it.
+        ("fn guard(p) { loop {} }", &["operations", "out of time"][..]),
+        ("fn deep(n) { deep(n + 1) } fn guard(p) { deep(0) }", &["deep"]),
+        ("fn guard(p) { let s = \"x\"; loop { s += s; } }", &["large"]),
+        ("fn guard(p) { let a = []; loop { a.push(1); } }", &["large", "out of time"]),
+        ("fn guard(p) { throw \"hồ sơ thiếu\"; }", &["hồ sơ thiếu"]),
     ] {
         let (f, _dir) = with_hook(&mut c, script);
         let clock = ManualClock::new(at(1, 12, 2025));
@@ -586,7 +588,7 @@ fn misbehaving_hooks_are_stopped_and_change_nothing() {
         assert!(started.elapsed() < std::time::Duration::from_secs(20), "stopped, not hung");
         let msg = err.to_string().to_lowercase();
         assert!(msg.contains("bad.rhai"), "the error names the hook: {msg}");
-        assert!(msg.contains(expect), "{script}: {msg}");
+        assert!(expect.iter().any(|e| msg.contains(e)), "{script}: {msg}");
         assert_eq!(r.proposal(&s, id).unwrap().version, 2, "{script}: no state change");
     }
 }

@@ -47,7 +47,7 @@ fn award(i: usize) -> Award {
         times: 1 + (i / 4) % 2,
         discipline: i % 2,
         absent: 3 + i % 3,
-        needs_previous: i % 10 == 0,
+        needs_previous: i.is_multiple_of(10),
     }
 }
 
@@ -227,4 +227,25 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
         target: Target::LoadSlower(10.0),
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generated_sets_have_a_thousand_awards_each() {
+        let side = Side::load("gen1000.rules", &rules_text().unwrap()).unwrap();
+        assert_eq!(side.program.awards.len(), AWARDS);
+        let rego = rego_text();
+        assert_eq!(rego.matches("\neligible contains").count(), AWARDS);
+    }
+
+    #[test]
+    fn both_engines_agree_and_both_loads_get_a_row() {
+        let mut report = Report::default();
+        run(&Config { candidates: 300, iterations: 1 }, &mut report).unwrap();
+        assert_eq!(report.rows.len(), 2);
+        assert!(report.rows.iter().all(|r| r.load.is_some()));
+    }
 }

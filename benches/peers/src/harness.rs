@@ -1,12 +1,18 @@
 //! The timing harness, the result table and small helpers shared by the workloads.
 //!
-//! Every figure is the median of several runs after one warm-up run, on the calling thread.
+//! Every figure is the median of several runs after one warm-up run, in CPU time of the
+//! process (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`): the machine is shared with other work,
+//! and time spent waiting for it must not count. Everything runs on one thread (rayon, which
+//! thidua uses for large tables, is pinned to the calling thread by [`one_thread`]), so CPU
+//! time is the time one core spends on the work.
 //! A workload first checks that every engine decides exactly as thidua does; only then is
 //! anything timed, so a fast wrong engine can never appear in the table.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use cpu_time::ProcessTime;
 
 use thidua::diag::{Diagnostic, Format, SourceMap};
 
@@ -40,7 +46,7 @@ pub(crate) fn median<R>(iterations: usize, mut f: impl FnMut() -> Res<R>) -> Res
     let mut times = Vec::with_capacity(iterations.max(1));
     let mut spent = Duration::ZERO;
     while times.len() < iterations.max(1) || (spent < MIN_TOTAL && times.len() < MAX_RUNS) {
-        let start = Instant::now();
+        let start = ProcessTime::now();
         let r = black_box(f()?);
         let t = start.elapsed();
         times.push(t);
@@ -52,15 +58,107 @@ pub(crate) fn median<R>(iterations: usize, mut f: impl FnMut() -> Res<R>) -> Res
     Ok((mid, last))
 }
 
+/// Make rayon's global pool the calling thread alone, so that thidua's parallel row
+/// evaluation runs on one thread like every other engine.
+pub(crate) fn one_thread() -> Res<()> {
+    rayon::ThreadPoolBuilder::new().num_threads(1).use_current_thread().build_global()?;
+    Ok(())
+}
+
+/// One evaluation to time, boxed so that different engines can be timed side by side.
+pub(crate) type Job<'a> = Box<dyn FnMut() -> Res<()> + 'a>;
+
+/// Box an evaluation as a [`Job`], keeping its result from being optimised away.
+pub(crate) fn job<'a, R>(mut f: impl FnMut() -> Res<R> + 'a) -> Job<'a> {
+    Box::new(move || f().map(|r| drop(black_box(r))))
+}
+
+/// A sample of a quick job repeats it until it lasts about this long.
+const SAMPLE: Duration = Duration::from_millis(5);
+
+/// Time several evaluations against each other. After a warm-up run of each, every round
+/// runs each job once (a quick job several times in a row, so that a sample lasts about
+/// [`SAMPLE`]), so that all of them see the same load on a shared machine; the median sample
+/// of each job, per run.
+pub(crate) fn interleaved(rounds: usize, jobs: &mut [Job<'_>]) -> Res<Vec<Duration>> {
+    let mut reps = Vec::with_capacity(jobs.len());
+    for job in jobs.iter_mut() {
+        let start = ProcessTime::now();
+        job()?;
+        let once = start.elapsed().as_nanos().max(1);
+        reps.push(u32::try_from((SAMPLE.as_nanos() / once).clamp(1, 1000)).unwrap_or(1));
+    }
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); jobs.len()];
+    for _ in 0..rounds.max(1) {
+        for ((job, n), times) in jobs.iter_mut().zip(&reps).zip(&mut samples) {
+            let start = ProcessTime::now();
+            for _ in 0..*n {
+                job()?;
+            }
+            times.push(start.elapsed() / *n);
+        }
+    }
+    Ok(samples
+        .into_iter()
+        .map(|mut t| {
+            t.sort_unstable();
+            t.get(t.len() / 2).copied().unwrap_or_default()
+        })
+        .collect())
+}
+
+/// One engine's line in a workload: its load and data times, measured on their own, and the
+/// evaluation to time against the others.
+pub(crate) struct Entry<'a> {
+    /// Engine and how it was called.
+    pub(crate) engine: String,
+    /// What is promised.
+    pub(crate) target: Target,
+    /// Parse and check/compile, if the engine has such a step.
+    pub(crate) load: Option<Duration>,
+    /// Data preparation, if any.
+    pub(crate) data: Option<Duration>,
+    /// The evaluation of every candidate.
+    pub(crate) eval: Job<'a>,
+}
+
+/// Time the entries' evaluations side by side ([`interleaved`]) and add one row each, with
+/// ratios to the first entry (thidua).
+pub(crate) fn time_entries(
+    report: &mut Report,
+    label: &str,
+    rounds: usize,
+    entries: Vec<Entry<'_>>,
+) -> Res<()> {
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut jobs = Vec::with_capacity(entries.len());
+    for e in entries {
+        rows.push((e.engine, e.target, e.load, e.data));
+        jobs.push(e.eval);
+    }
+    let times = interleaved(rounds, &mut jobs)?;
+    let reference = times.first().copied().unwrap_or_default();
+    for ((engine, target, load, data), eval) in rows.into_iter().zip(times) {
+        report.push(Row::eval_row(label, engine, (load, data, eval), reference, target));
+    }
+    Ok(())
+}
+
 /// The diagnostics of a rule or workflow file that failed to check, as text.
 pub(crate) fn diagnostics(diags: &[Diagnostic], sources: &SourceMap) -> Box<dyn std::error::Error> {
     thidua::diag::render(diags, sources, Format::Plain).into()
 }
 
-/// thidua must evaluate at least this many times faster than each peer engine.
-pub(crate) const PEER: f64 = 5.0;
-/// thidua may take at most this many times as long as hand-written Rust.
-pub(crate) const FLOOR: f64 = 5.0;
+/// W1/W2 (issue 5): thidua evaluates at least this many times faster than regorus.
+pub(crate) const VS_REGO: f64 = 20.0;
+/// W1 (issue 5): thidua evaluates at least this many times faster than Cedar.
+pub(crate) const VS_CEDAR: f64 = 20.0;
+/// W1/W2 (issue 5): thidua evaluates at least this many times faster than rhai scripts.
+pub(crate) const VS_RHAI: f64 = 10.0;
+/// W1/W2 (issue 5): thidua takes at most this many times as long as hand-written Rust.
+pub(crate) const FLOOR: f64 = 2.0;
+/// thidua with every decision traced may take at most this many times as long as untraced.
+pub(crate) const TRACE: f64 = 1.5;
 
 /// What a row promises.
 #[derive(Debug, Clone, Copy)]
@@ -250,6 +348,14 @@ pub(crate) fn table(rows: &[Row]) -> String {
 mod tests {
     use super::*;
 
+    /// Burn this much CPU time (sleeping would not count).
+    fn spin(ms: u64) {
+        let start = ProcessTime::now();
+        while start.elapsed() < Duration::from_millis(ms) {
+            black_box(0u64);
+        }
+    }
+
     #[test]
     fn quick_figures_are_run_many_times() {
         let mut n = 0usize;
@@ -266,12 +372,36 @@ mod tests {
         let mut n = 0usize;
         let (t, last) = median(3, || {
             n += 1;
-            std::thread::sleep(Duration::from_millis(100));
+            spin(100);
             Ok(n)
         })
         .unwrap();
         assert_eq!(last, 4, "a warm-up run plus three timed runs cover the minimum time");
         assert!(t >= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn interleaved_jobs_get_their_own_medians() {
+        let mut fast = 0u32;
+        let mut slow = 0u32;
+        let mut jobs: Vec<Job<'_>> = vec![
+            job(|| {
+                fast += 1;
+                Ok(())
+            }),
+            job(|| {
+                slow += 1;
+                spin(6);
+                Ok(())
+            }),
+        ];
+        let times = interleaved(3, &mut jobs).unwrap();
+        drop(jobs);
+        assert_eq!(times.len(), 2);
+        assert!(times[1] >= Duration::from_millis(6));
+        assert!(times[0] < times[1]);
+        assert_eq!(slow, 4, "a warm-up run and one run per round");
+        assert!(fast > 4, "a quick job repeats within each sample");
     }
 
     #[test]

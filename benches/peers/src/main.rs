@@ -10,7 +10,8 @@
 //! tally, and the load of a generated 1,000-award rule set. For each workload every engine's
 //! decisions are first compared with thidua's for every candidate; the first difference stops
 //! the run with exit status 1. Only then are load, data preparation and evaluation timed
-//! (release build, one thread, the median of several runs after a warm-up run).
+//! (release build, one thread, process CPU time, the median of several runs after a warm-up
+//! run; evaluations of one workload are timed in interleaved rounds).
 //! `BENCHMARKS.md` at the repository root explains the method and records a run.
 
 #![expect(clippy::print_stdout, reason = "the table is this program's output")]
@@ -34,7 +35,7 @@ const USAGE: &str = "usage: thidua-peers [--candidates N] [--iterations N] [--on
 
   --candidates N   people in W1, units in W2, proposals in W3 (default 10000)
   --iterations N   at least N timed runs per figure after a warm-up run; quick figures run
-                   until 0.25 s is spent (at most 1000 runs); the median is shown (default 7)
+                   until 0.25 s is spent (at most 1000 runs); the median is shown (default 9)
   --only W         run one workload
   --profile P      run only thidua's side of one workload, over and over for S seconds
                    (default 10), for `perf record` or `valgrind --tool=callgrind`";
@@ -51,7 +52,7 @@ enum Task {
 const PROFILES: [&str; 6] = ["w1", "w1-traced", "w2", "w2-traced", "w3", "load"];
 
 fn parse_args() -> Result<(Config, Task), String> {
-    let mut cfg = Config { candidates: 10_000, iterations: 7 };
+    let mut cfg = Config { candidates: 10_000, iterations: 9 };
     let mut only = None;
     let mut profile = None;
     let mut seconds = 10;
@@ -141,6 +142,10 @@ fn main() -> ExitCode {
             return if e.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
         }
     };
+    if let Err(e) = harness::one_thread() {
+        eprintln!("error: cannot pin rayon to one thread: {e}");
+        return ExitCode::FAILURE;
+    }
     if cfg!(debug_assertions) {
         eprintln!("warning: a debug build; run with `--release` for meaningful figures");
     }
@@ -162,8 +167,11 @@ fn main() -> ExitCode {
     match run(&cfg, only.as_deref()) {
         Ok(report) => {
             print!("{}", table(&report.rows));
+            if !report.notes.is_empty() {
+                println!();
+            }
             for note in &report.notes {
-                println!("\n- {note}");
+                println!("- {note}");
             }
             let missed = report.rows.iter().filter(|r| r.met() == Some(false)).count();
             println!(

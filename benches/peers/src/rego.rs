@@ -19,9 +19,7 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::vm::RegoVM;
 use regorus::{CompiledPolicy, Engine, Value};
 
-use std::time::Duration;
-
-use crate::harness::{PEER, Report, Res, Row, Target, fail, human, median};
+use crate::harness::{Res, fail, human, median};
 
 /// How the policy is run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,54 +148,31 @@ pub(crate) fn boolean(v: &Value) -> Res<bool> {
     Ok(*v.as_bool()?)
 }
 
-/// What the workload supplies to time its regorus runs.
-pub(crate) struct Timing<'a> {
-    /// The table row's workload label.
-    pub(crate) label: &'a str,
-    /// thidua's evaluation time, the reference.
-    pub(crate) reference: Duration,
-    /// Timed runs per figure.
-    pub(crate) iterations: usize,
-}
-
-/// Time the loaded modes (each with the inputs it evaluates): all briefly, the fastest fully
-/// (load, data and evaluation). Adds the fastest's row and a note naming the others.
-pub(crate) fn time_modes<T, R>(
-    t: &Timing<'_>,
-    report: &mut Report,
-    mut runs: Vec<(Rego, T)>,
-    mut load: impl FnMut(Mode) -> Res<Rego>,
-    mut data: impl FnMut(Mode) -> Res<T>,
+/// Time each loaded mode briefly (the median of three runs or more) and keep the fastest,
+/// with its inputs and a note naming the others' times.
+pub(crate) fn fastest<T, R>(
+    label: &str,
+    runs: Vec<(Rego, T)>,
     mut eval: impl FnMut(&mut Rego, &T) -> Res<R>,
-) -> Res<()> {
-    let mut quick = Vec::new();
-    for (r, input) in &mut runs {
-        let (d, _) = median(t.iterations.min(3), || eval(r, input))?;
-        quick.push((r.mode(), d));
+) -> Res<(Rego, T, String)> {
+    let mut timed = Vec::with_capacity(runs.len());
+    for (mut r, input) in runs {
+        let (d, _) = median(3, || eval(&mut r, &input))?;
+        timed.push((d, r, input));
     }
-    let best = quick.iter().enumerate().min_by_key(|(_, (_, d))| *d).map_or(0, |(i, _)| i);
-    let Some((r, input)) = runs.get_mut(best) else { return fail("no regorus mode ran") };
-    let mode = r.mode();
-    let (t_eval, _) = median(t.iterations, || eval(r, input))?;
-    let (t_load, _) = median(t.iterations, || load(mode))?;
-    let (t_data, _) = median(t.iterations, || data(mode))?;
-    let others: Vec<String> = quick
+    timed.sort_by_key(|(d, _, _)| *d);
+    let others: Vec<String> = timed
         .iter()
-        .filter(|(m, _)| *m != mode)
-        .map(|(m, d)| format!("{} {}", m.label(), human(*d)))
+        .skip(1)
+        .map(|(d, r, _)| format!("{} {}", r.mode().label(), human(*d)))
         .collect();
-    report.notes.push(format!(
-        "{}: the table shows the fastest way of running regorus; the others took (median of \
-         3 runs) {}",
-        t.label,
+    let Some((_, best, input)) = timed.into_iter().next() else {
+        return fail("no regorus mode ran");
+    };
+    let note = format!(
+        "{label}: the table shows the fastest way of running regorus; the others took \
+         (median of 3 runs) {}",
         others.join(", ")
-    ));
-    report.push(Row::eval_row(
-        t.label,
-        mode.label(),
-        (Some(t_load), Some(t_data), t_eval),
-        t.reference,
-        Target::PeerSlower(PEER),
-    ));
-    Ok(())
+    );
+    Ok((best, input, note))
 }
