@@ -71,35 +71,64 @@ impl Verification {
     }
 }
 
-/// A round being replayed.
-struct OpenRound {
-    stage: String,
-    round: u32,
-    members: u32,
-    threshold: Decimal,
-    of_all: bool,
-    secret: bool,
-    voted: u32,
-}
-
 /// Check the chain and replay every evaluation and tally.
 pub fn verify(office: &Office) -> Result<Verification> {
-    let chain = office.store.verify_chain()?;
+    // The records are replayed (every evaluation run again) on another thread while the
+    // store makes its one pass over the log: the chain, the sealed boxes (each must hold
+    // exactly as many ballots as secret votes were logged) and every tally replayed from
+    // its ballots.
+    let records = office.store.records();
+    let (log, replayed) = office.store.verify_log_with(move || replay_records(records))?;
+    let chain = log.chain;
     let mut problems: Vec<Divergence> =
         chain.problems.iter().map(|p| Divergence { seq: p.seq, what: p.what.clone() }).collect();
-    // Each sealed box must hold exactly as many ballots as secret votes were logged.
-    problems.extend(
-        office.store.verify_sealed()?.into_iter().map(|p| Divergence { seq: p.seq, what: p.what }),
-    );
+    problems.extend(log.sealed.into_iter().map(|p| Divergence { seq: p.seq, what: p.what }));
+    let tallies = log.tallies;
+    let RecordsReplay { problems: record_problems, evaluations, rules } = replayed;
+    problems.extend(record_problems);
+    // Every proposal pinned to a registered rule set.
+    for pin in log.pins {
+        if !rules.contains_key(&pin.ruleset) {
+            problems.push(Divergence {
+                seq: pin.seq,
+                what: format!(
+                    "proposal {} is pinned to rule set {}, which was never registered",
+                    pin.proposal, pin.ruleset
+                ),
+            });
+        }
+    }
+    problems
+        .extend(log.tally_problems.into_iter().map(|p| Divergence { seq: p.seq, what: p.what }));
+    problems.sort_by_key(|p| p.seq);
+    problems.dedup();
+    Ok(Verification { events: chain.events, head: chain.head, evaluations, tallies, problems })
+}
+
+/// What replaying the cycle records found.
+struct RecordsReplay {
+    problems: Vec<Divergence>,
+    evaluations: u64,
+    /// Every rule set registered, by SHA-256.
+    rules: BTreeMap<String, crate::program::Program>,
+}
+
+/// Replay the records in order, keeping the rules and data in force at each point: every
+/// text against its hash, every evaluation against its recorded result hash.
+fn replay_records(
+    records: std::result::Result<
+        Vec<(crate::store::LogEntry, Record)>,
+        crate::workflow::store::StoreError,
+    >,
+) -> RecordsReplay {
+    let mut problems = Vec::new();
     let mut evaluations = 0;
-    let mut tallies = 0;
-    // Replay the records in order, keeping the rules and data in force at each point.
     let mut sources = SourceMap::new();
     let mut rules: BTreeMap<String, crate::program::Program> = BTreeMap::new();
     let mut current_rules: Option<String> = None;
     let mut data: Option<(BTreeMap<String, String>, String)> = None;
     let mut cycle_year: Option<i32> = None;
-    let records = match office.store.records() {
+    let records = match records {
         Ok(r) => r,
         Err(e) => {
             problems.push(Divergence { seq: 0, what: format!("records cannot be read: {e}") });
@@ -191,105 +220,7 @@ pub fn verify(office: &Office) -> Result<Verification> {
             }
         }
     }
-    // Replay every tally from its ballots.
-    for id in office.store.proposals()? {
-        let events = office.store.events(id)?;
-        let mut open: Option<OpenRound> = None;
-        let mut counted = crate::workflow::store::Counts::default();
-        let mut secret_ballots = 0u32;
-        for e in &events {
-            match &e.kind {
-                EventKind::RoundOpened {
-                    stage,
-                    round,
-                    electorate,
-                    threshold,
-                    of_all,
-                    secret,
-                    ..
-                } => {
-                    open = Some(OpenRound {
-                        stage: stage.clone(),
-                        round: *round,
-                        members: u32::try_from(electorate.len()).unwrap_or(u32::MAX),
-                        threshold: *threshold,
-                        of_all: *of_all,
-                        secret: *secret,
-                        voted: 0,
-                    });
-                    counted = crate::workflow::store::Counts::default();
-                    secret_ballots = 0;
-                }
-                EventKind::Nominated { ruleset, .. } | EventKind::Migrated { to: ruleset, .. }
-                    if !rules.contains_key(ruleset) =>
-                {
-                    problems.push(Divergence {
-                        seq: e.seq,
-                        what: format!("proposal {id} is pinned to rule set {ruleset}, which was never registered"),
-                    });
-                }
-                EventKind::BallotCast { choice, .. } => {
-                    match choice {
-                        Some(c) => counted.add(*c),
-                        None => secret_ballots += 1,
-                    }
-                    if let Some(o) = open.as_mut() {
-                        o.voted += 1;
-                    }
-                }
-                EventKind::RoundClosed { round, counts, members, passed, tied, reason, .. } => {
-                    tallies += 1;
-                    let Some(OpenRound {
-                        stage,
-                        round: r,
-                        members: m,
-                        threshold,
-                        of_all,
-                        secret,
-                        voted,
-                    }) = open.take()
-                    else {
-                        problems.push(Divergence {
-                            seq: e.seq,
-                            what: String::from("a round closed that was never opened"),
-                        });
-                        continue;
-                    };
-                    let actual = if secret { office.store.sealed(id, &stage, r)? } else { counted };
-                    let box_total = actual.for_ + actual.against + actual.abstain;
-                    if secret && box_total != secret_ballots {
-                        problems.push(Divergence { seq: e.seq, what: format!("the sealed box holds {box_total} ballot(s) but {secret_ballots} member(s) voted") });
-                    }
-                    if *round != r || *members != m || *counts != actual {
-                        problems.push(Divergence { seq: e.seq, what: format!("tally of round {round} does not match its ballots ({} for, {} against, {} abstain counted)", actual.for_, actual.against, actual.abstain) });
-                        continue;
-                    }
-                    let base = if of_all { m } else { voted };
-                    let rule = crate::workflow::store::meets(actual.for_, threshold, base);
-                    let hook_or_quorum =
-                        reason.starts_with("tally hook") || reason.starts_with("quorum not met");
-                    if let Some(p) = passed
-                        && !hook_or_quorum
-                        && !tied
-                        && *p != rule
-                    {
-                        problems.push(Divergence {
-                            seq: e.seq,
-                            what: format!(
-                                "round {round} is recorded as {} but its rule gives {}",
-                                if *p { "passed" } else { "failed" },
-                                if rule { "passed" } else { "failed" }
-                            ),
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    problems.sort_by_key(|p| p.seq);
-    problems.dedup();
-    Ok(Verification { events: chain.events, head: chain.head, evaluations, tallies, problems })
+    RecordsReplay { problems, evaluations, rules }
 }
 
 /// Stage counts per award and overdue proposals, like a bình xét dashboard.
@@ -566,12 +497,22 @@ fn proof<'a>(office: &Office, loaded: &'a Loaded, id: u64, lang: Lang) -> Result
     let invalid =
         |d: Box<crate::diag::Diagnostic>| OfficeError::Invalid(vec![*d], loaded.sources.clone());
     let cycle = crate::eval::resolve_cycle(program, Some(proposal.cycle)).map_err(invalid)?;
-    let traced = crate::eval::evaluate(program, data, cycle, TraceMode::Entity(kind, proposal.row))
-        .map_err(invalid)?;
+    // Traces kept for every decision (a process explaining many proposals), else the cycle
+    // evaluated again with this entity traced.
+    let entity_traced;
+    let traced = match loaded.traces(&proposal.ruleset, cycle.year) {
+        Some(kept) => kept,
+        None => {
+            entity_traced =
+                crate::eval::evaluate(program, data, cycle, TraceMode::Entity(kind, proposal.row))
+                    .map_err(invalid)?;
+            &entity_traced
+        }
+    };
     let eligibility = crate::explain::explain(
         program,
         data,
-        &traced,
+        traced,
         &loaded.sources,
         kind,
         proposal.row,

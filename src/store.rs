@@ -78,14 +78,28 @@
 //! A connection waits up to 5 s for another's lock, then fails with [`StoreError::Backend`].
 //! [`SqliteStore::transaction`] groups several writes; writes inside it join it (as
 //! savepoints), so a failure anywhere leaves nothing.
+//!
+//! # Speed
+//!
+//! Every statement is prepared once per connection. A proposal's events are parsed once and
+//! kept in a cache that is never stale (see `cache.rs`: this connection's appends extend it,
+//! a rollback clears it, another connection's commit is seen in `PRAGMA data_version`); in a
+//! transaction the chain head is kept in memory too, since no other connection can write.
+//! Payloads written tag first are read without serde's buffering of internally tagged enums
+//! (`payload.rs`, held to serde's answers by a differential test). Verification reads the
+//! log once, hashing and parsing rows on all cores while it replays the votes
+//! ([`SqliteStore::verify_log`], `verify.rs`).
 
 mod cache;
 mod chain;
 mod events;
+mod payload;
 mod schema;
 #[cfg(test)]
 mod tests;
+mod verify;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -94,10 +108,11 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, params}
 use serde::{Deserialize, Serialize};
 
 use crate::workflow::store::{
-    Choice, Counts, Event, EventKind, EventStore, NewEvent, SealedBallot, StoreError,
+    Choice, Counts, Event, EventStore, NewEvent, SealedBallot, StoreError,
 };
-use chain::{Head, RawRow, RowRef, Verifier};
+use chain::{Head, RawRow, RowRef};
 use events::select;
+pub use verify::{LogReport, Pin};
 
 /// The schema version this build writes, and the newest it opens.
 pub const SCHEMA_VERSION: i64 = schema::CURRENT_VERSION;
@@ -111,8 +126,23 @@ const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_millis(20
 /// Prepared statements kept per connection: every statement a command runs is parsed once.
 const STATEMENT_CACHE: usize = 64;
 
+/// The columns of `events`, in [`RawRow`] order (a macro, for `concat!`).
+macro_rules! columns {
+    () => {
+        "seq, proposal, version, at, actor, kind, payload, prev_hash, hash"
+    };
+}
+
 /// The columns of `events`, in [`RawRow`] order.
-const COLUMNS: &str = "seq, proposal, version, at, actor, kind, payload, prev_hash, hash";
+const COLUMNS: &str = columns!();
+
+/// Append one row.
+const INSERT_EVENT: &str =
+    concat!("INSERT INTO events (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+
+/// A proposal's rows in order.
+const PROPOSAL_EVENTS: &str =
+    concat!("SELECT ", columns!(), " FROM events WHERE proposal = ?1 ORDER BY seq");
 
 /// A record about the cycle as a whole (not about one proposal).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,6 +281,9 @@ pub struct SqliteStore {
     sealed_written: bool,
     /// Proposals' events as last read or appended (see [`cache`]).
     cache: std::cell::RefCell<cache::EventCache>,
+    /// The chain head as this connection last wrote it in the open transaction (no other
+    /// connection can write while it is open); `None` outside one.
+    head: Option<Head>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -259,6 +292,26 @@ impl std::fmt::Debug for SqliteStore {
             .field("path", &self.path)
             .field("depth", &self.depth)
             .finish_non_exhaustive()
+    }
+}
+
+/// The savepoint of a transaction nested `n` deep (`thidua_n`).
+#[derive(Clone, Copy, Debug)]
+struct Savepoint(u32);
+
+impl Savepoint {
+    /// `SAVEPOINT thidua_n`, `RELEASE thidua_n` or `ROLLBACK TO thidua_n`; the usual depths
+    /// without formatting.
+    fn sql(self, verb: &'static str) -> Cow<'static, str> {
+        match (verb, self.0) {
+            ("SAVEPOINT", 1) => Cow::Borrowed("SAVEPOINT thidua_1"),
+            ("RELEASE", 1) => Cow::Borrowed("RELEASE thidua_1"),
+            ("ROLLBACK TO", 1) => Cow::Borrowed("ROLLBACK TO thidua_1"),
+            ("SAVEPOINT", 2) => Cow::Borrowed("SAVEPOINT thidua_2"),
+            ("RELEASE", 2) => Cow::Borrowed("RELEASE thidua_2"),
+            ("ROLLBACK TO", 2) => Cow::Borrowed("ROLLBACK TO thidua_2"),
+            (verb, n) => Cow::Owned(format!("{verb} thidua_{n}")),
+        }
     }
 }
 
@@ -346,9 +399,9 @@ fn read_whole_second(text: &str) -> Option<NaiveDateTime> {
         return None;
     }
     let num = |from: usize, to: usize| -> Option<u32> {
-        b.get(from..to)?.iter().try_fold(0u32, |n, c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
+        b.get(from..to)?
+            .iter()
+            .try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
     };
     let sep = |at: usize, c: u8| b.get(at) == Some(&c);
     if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
@@ -459,6 +512,7 @@ impl SqliteStore {
             depth: 0,
             sealed_written: false,
             cache: std::cell::RefCell::default(),
+            head: None,
         })
     }
 
@@ -489,46 +543,59 @@ impl SqliteStore {
         f: impl FnOnce(&mut SqliteStore) -> Result<T, E>,
     ) -> Result<T, E> {
         let outer = self.depth == 0;
-        let savepoint = format!("thidua_{}", self.depth);
+        let savepoint = Savepoint(self.depth);
         let begin =
-            if outer { String::from("BEGIN IMMEDIATE") } else { format!("SAVEPOINT {savepoint}") };
+            if outer { Cow::Borrowed("BEGIN IMMEDIATE") } else { savepoint.sql("SAVEPOINT") };
         self.exec(&begin)
             .map_err(|e| sql_error(&format!("cannot begin a transaction on {}", self.what), &e))?;
+        if outer {
+            // The write lock is held from here on: check once what other connections
+            // committed before it, and trust the cached events until the commit.
+            self.head = None;
+            if let Err(e) = self.sync_cache() {
+                self.abort(true, savepoint);
+                return Err(e.into());
+            }
+        }
         self.depth += 1;
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
         self.depth -= 1;
         match result {
             Ok(Ok(value)) => {
-                self.finish(outer, &savepoint)?;
+                self.finish(outer, savepoint)?;
                 Ok(value)
             }
             Ok(Err(e)) => {
-                self.abort(outer, &savepoint);
+                self.abort(outer, savepoint);
                 Err(e)
             }
             Err(panic) => {
-                self.abort(outer, &savepoint);
+                self.abort(outer, savepoint);
                 std::panic::resume_unwind(panic)
             }
         }
     }
 
     /// Commit (outer) or release (savepoint).
-    fn finish(&mut self, outer: bool, savepoint: &str) -> Result<(), StoreError> {
+    fn finish(&mut self, outer: bool, savepoint: Savepoint) -> Result<(), StoreError> {
         if !outer {
-            return self.exec(&format!("RELEASE {savepoint}")).map_err(|e| {
+            return self.exec(&savepoint.sql("RELEASE")).map_err(|e| {
                 self.abort(false, savepoint);
                 sql_error(&format!("cannot complete a nested transaction on {}", self.what), &e)
             });
         }
         if self.conn.is_autocommit() {
-            // SQLite rolled the transaction back itself (I/O error, disk full…).
+            // SQLite rolled the transaction back itself (I/O error, disk full…): nothing it
+            // wrote, read back or moved the head to is there any more.
             self.sealed_written = false;
+            self.cache.get_mut().clear();
+            self.head = None;
             return Err(StoreError::Backend(format!(
                 "the transaction on {} was aborted by SQLite; nothing was written",
                 self.what
             )));
         }
+        self.head = None;
         if let Err(e) = self.exec("COMMIT") {
             self.abort(true, savepoint);
             return Err(sql_error(
@@ -550,9 +617,11 @@ impl SqliteStore {
 
     /// Roll back (outer) or roll back to and release (savepoint). A failure here leaves
     /// nothing more to undo: SQLite already ended the transaction.
-    fn abort(&mut self, outer: bool, savepoint: &str) {
-        // Events read or appended in what is rolled back must not be served again.
+    fn abort(&mut self, outer: bool, savepoint: Savepoint) {
+        // Events read or appended in what is rolled back must not be served again, nor the
+        // head they moved.
         self.cache.get_mut().clear();
+        self.head = None;
         if outer {
             self.sealed_written = false;
             if !self.conn.is_autocommit() {
@@ -560,9 +629,20 @@ impl SqliteStore {
             }
         } else {
             let _rollback = self
-                .exec(&format!("ROLLBACK TO {savepoint}"))
-                .and_then(|()| self.exec(&format!("RELEASE {savepoint}")));
+                .exec(&savepoint.sql("ROLLBACK TO"))
+                .and_then(|()| self.exec(&savepoint.sql("RELEASE")));
         }
+    }
+
+    /// Drop the cached events if another connection committed since the last check.
+    fn sync_cache(&self) -> Result<(), StoreError> {
+        let data_version: i64 = self
+            .conn
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
+            .map_err(self.fail("read the log"))?;
+        self.cache.borrow_mut().sync(data_version);
+        Ok(())
     }
 
     /// Run one statement that returns no rows, prepared once per connection.
@@ -594,6 +674,9 @@ impl SqliteStore {
 
     /// The chain head, inside the current transaction.
     fn head(&self) -> Result<Head, StoreError> {
+        if let Some(head) = &self.head {
+            return Ok(head.clone());
+        }
         self.conn
             .prepare_cached("SELECT count, hash FROM head WHERE id = 1")
             .and_then(|mut stmt| {
@@ -620,21 +703,11 @@ impl SqliteStore {
     ) -> Result<i64, StoreError> {
         let seq = head.count.saturating_add(1);
         let at = format_at(at)?;
-        let row = RowRef {
-            seq,
-            proposal,
-            version,
-            at: &at,
-            actor,
-            kind,
-            payload,
-            prev_hash: &head.hash,
-        };
+        let row =
+            RowRef { seq, proposal, version, at: &at, actor, kind, payload, prev_hash: &head.hash };
         let hash = row.hash_hex();
         self.conn
-            .prepare_cached(&format!(
-                "INSERT INTO events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-            ))
+            .prepare_cached(INSERT_EVENT)
             .and_then(|mut stmt| {
                 stmt.execute(params![
                     seq,
@@ -654,11 +727,12 @@ impl SqliteStore {
     }
 
     /// Store the head after the rows just appended.
-    fn set_head(&self, head: &Head) -> Result<(), StoreError> {
+    fn set_head(&mut self, head: Head) -> Result<(), StoreError> {
         self.conn
             .prepare_cached("UPDATE head SET count = ?1, hash = ?2 WHERE id = 1")
             .and_then(|mut stmt| stmt.execute(params![head.count, head.hash]))
             .map_err(self.fail("update the chain head"))?;
+        self.head = Some(head);
         Ok(())
     }
 
@@ -670,8 +744,8 @@ impl SqliteStore {
         actor: &str,
         record: &Record,
     ) -> Result<u64, StoreError> {
-        let payload = serde_json::to_string(record)
-            .map_err(|e| json_error("cannot encode a record", &e))?;
+        let payload =
+            serde_json::to_string(record).map_err(|e| json_error("cannot encode a record", &e))?;
         self.transaction(|s| {
             let count = to_i64(s.record_count()?, "record count")?;
             let mut head = s.head()?;
@@ -684,7 +758,7 @@ impl SqliteStore {
                 record.tag(),
                 &payload,
             )?;
-            s.set_head(&head)?;
+            s.set_head(head)?;
             to_u64(seq, "seq")
         })
     }
@@ -763,29 +837,38 @@ impl SqliteStore {
     /// follow each other. Does not check the sealed counts: see
     /// [`verify_sealed`](Self::verify_sealed).
     pub fn verify_chain(&self) -> Result<ChainReport, StoreError> {
-        self.read(|conn| {
-            let fail = |e: rusqlite::Error| sql_error(&format!("cannot verify {}", self.what), &e);
-            let mut verifier = Verifier::new();
-            let mut stmt = conn
-                .prepare(&format!("SELECT {COLUMNS} FROM events ORDER BY seq"))
-                .map_err(fail)?;
-            let mut rows = stmt.query([]).map_err(fail)?;
-            while let Some(row) = rows.next().map_err(fail)? {
-                match read_raw(row) {
-                    Ok(raw) => verifier.row(&raw),
-                    Err(e) => {
-                        let seq: i64 = row.get(0).map_err(fail)?;
-                        verifier.unreadable(seq, &e.to_string());
-                    }
-                }
+        self.read(|conn| verify::run(conn, &self.what, verify::Scope::Chain)).map(|(r, _)| r.chain)
+    }
+
+    /// Everything verification checks in the log, in one pass over it: the chain (as
+    /// [`verify_chain`](Self::verify_chain)), the sealed boxes (as
+    /// [`verify_sealed`](Self::verify_sealed)), and the replay of every vote: each
+    /// `round_closed` against the round's ballots (open ones from the events, secret ones
+    /// from the box) and against its rule, unless a tally hook, a missing quorum or a tie
+    /// decided it. Also lists the rule set each proposal was pinned to, for the caller to
+    /// check against the registered ones. Rows whose payload does not read are reported by
+    /// the chain and left out of the replay.
+    pub fn verify_log(&self) -> Result<LogReport, StoreError> {
+        match self.read(|conn| verify::run(conn, &self.what, verify::Scope::All))? {
+            (_, Some(e)) => Err(e),
+            (report, None) => Ok(report),
+        }
+    }
+
+    /// [`verify_log`](Self::verify_log), with `alongside` run on another thread meanwhile
+    /// (work that needs no store, such as replaying the evaluations of the records read
+    /// before): the two take the machine's cores together.
+    pub fn verify_log_with<T: Send>(
+        &self,
+        alongside: impl FnOnce() -> T + Send,
+    ) -> Result<(LogReport, T), StoreError> {
+        std::thread::scope(|threads| {
+            let other = threads.spawn(alongside);
+            let log = self.verify_log();
+            match other.join() {
+                Ok(t) => log.map(|log| (log, t)),
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-            let head = conn
-                .query_row("SELECT count, hash FROM head WHERE id = 1", [], |r| {
-                    Ok(Head { count: r.get(0)?, hash: r.get(1)? })
-                })
-                .optional()
-                .map_err(fail)?;
-            Ok(verifier.finish(head))
         })
     }
 
@@ -811,65 +894,7 @@ impl SqliteStore {
     /// The counts themselves are not chained: this catches ballots added to or removed from
     /// a box, not choices moved between counts of the same box.
     pub fn verify_sealed(&self) -> Result<Vec<ChainProblem>, StoreError> {
-        self.read(|conn| {
-            // (proposal, stage, round) -> (secret ballots, seq of the last one)
-            let mut cast: BTreeMap<(i64, String, i64), (i64, i64)> = BTreeMap::new();
-            let rows = select(
-                conn,
-                &format!(
-                    "SELECT {COLUMNS} FROM events WHERE proposal IS NOT NULL AND kind IN \
-                     ('entered', 'ballot_cast') ORDER BY proposal, seq"
-                ),
-                [],
-                &self.what,
-            )?;
-            let mut stage: Option<(i64, String)> = None;
-            for raw in rows {
-                let Some(p) = raw.proposal else { continue };
-                let Ok(kind) = serde_json::from_str::<EventKind>(&raw.payload) else { continue };
-                match kind {
-                    EventKind::Entered { stage: s, .. } => stage = Some((p, s)),
-                    EventKind::BallotCast { round, choice: None, .. } => {
-                        let s = match &stage {
-                            Some((sp, s)) if *sp == p => s.clone(),
-                            _ => String::new(),
-                        };
-                        let e = cast.entry((p, s, i64::from(round))).or_insert((0, 0));
-                        e.0 += 1;
-                        e.1 = raw.seq;
-                    }
-                    _ => {}
-                }
-            }
-            let mut stmt = conn
-                .prepare(
-                    "SELECT proposal, stage, round, SUM(count) FROM sealed GROUP BY proposal, \
-                     stage, round ORDER BY proposal, stage, round",
-                )
-                .map_err(self.fail("read the sealed counts"))?;
-            let boxes = stmt
-                .query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get::<_, i64>(3)?)))
-                .and_then(Iterator::collect::<rusqlite::Result<BTreeMap<(i64, String, i64), i64>>>)
-                .map_err(self.fail("read the sealed counts"))?;
-            let mut problems = Vec::new();
-            let keys: std::collections::BTreeSet<&(i64, String, i64)> =
-                cast.keys().chain(boxes.keys()).collect();
-            for key in keys {
-                let (ballots, seq) = cast.get(key).copied().unwrap_or((0, 0));
-                let held = boxes.get(key).copied().unwrap_or(0);
-                if ballots != held {
-                    let (p, s, r) = key;
-                    problems.push(ChainProblem {
-                        seq: u64::try_from(seq).unwrap_or(0),
-                        what: format!(
-                            "the sealed box of proposal {p}, stage `{s}`, round {r} holds {held} \
-                             ballots but {ballots} secret ballots were cast"
-                        ),
-                    });
-                }
-            }
-            Ok(problems)
-        })
+        self.read(|conn| verify::run(conn, &self.what, verify::Scope::All)).map(|(r, _)| r.sealed)
     }
 
     fn append_in_transaction(
@@ -881,12 +906,19 @@ impl SqliteStore {
         sealed: Vec<SealedBallot>,
     ) -> Result<(), StoreError> {
         let p = to_i64(proposal, "proposal id")?;
-        let found: i64 = self
-            .conn
-            .prepare_cached("SELECT COUNT(*) FROM events WHERE proposal = ?1")
-            .and_then(|mut stmt| stmt.query_row([p], |r| r.get(0)))
-            .map_err(self.fail("read the proposal's version"))?;
-        let found = to_u64(found, "version")?;
+        // The cached history is the stored one (see `cache`): its length is the version.
+        let cached = self.cache.get_mut().get(proposal).map(|events| events.len() as u64);
+        let found = match cached {
+            Some(n) => n,
+            None => {
+                let found: i64 = self
+                    .conn
+                    .prepare_cached("SELECT COUNT(*) FROM events WHERE proposal = ?1")
+                    .and_then(|mut stmt| stmt.query_row([p], |r| r.get(0)))
+                    .map_err(self.fail("read the proposal's version"))?;
+                to_u64(found, "version")?
+            }
+        };
         if found != expected_version {
             return Err(StoreError::Conflict { proposal, expected: expected_version, found });
         }
@@ -913,7 +945,7 @@ impl SqliteStore {
                 kind: e.kind,
             });
         }
-        self.set_head(&head)?;
+        self.set_head(head)?;
         // Aggregate first: one update per (round, choice), whatever the order of ballots.
         let mut counts: BTreeMap<(u32, &'static str), i64> = BTreeMap::new();
         for b in &sealed {

@@ -490,8 +490,11 @@ fn huge_inputs_get_a_clear_error_and_store_nothing() {
     }
     let people = std::fs::read_to_string(wide.join("can_bo.csv")).unwrap();
     let first_date = people.lines().nth(1).unwrap().split(',').nth(4).unwrap().to_owned();
-    std::fs::write(wide.join("can_bo.csv"), people.replacen(&first_date, &"9".repeat(8_000_000), 1))
-        .unwrap();
+    std::fs::write(
+        wide.join("can_bo.csv"),
+        people.replacen(&first_date, &"9".repeat(8_000_000), 1),
+    )
+    .unwrap();
     for format in ["plain", "json"] {
         let o = Command::cargo_bin("thidua")
             .unwrap()

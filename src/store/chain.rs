@@ -3,11 +3,13 @@
 //! Verification works only on the stored text of each row: it never re-serialises a payload,
 //! so reordering fields in the Rust types later cannot make old logs look tampered with.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
+use rustc_hash::FxHashMap;
 use sha2::{Digest as _, Sha256};
 
-use super::{AT_FORMAT, ChainProblem, ChainReport, Record};
+use super::payload::Fact;
+use super::{ChainProblem, ChainReport, Record};
 use crate::workflow::store::EventKind;
 
 /// The previous hash of the first row: 64 zeros.
@@ -36,6 +38,7 @@ pub(crate) struct RawRow {
 
 impl RawRow {
     /// The row's fields, borrowed.
+    #[cfg(test)]
     pub(crate) fn as_ref(&self) -> RowRef<'_> {
         RowRef {
             seq: self.seq,
@@ -50,15 +53,16 @@ impl RawRow {
     }
 
     /// The SHA-256 (lowercase hex) of the row's canonical bytes; ignores `self.hash`.
+    #[cfg(test)]
     pub(crate) fn content_hash(&self) -> String {
         self.as_ref().hash_hex().as_str().to_string()
     }
 
-    /// The canonical bytes (see [`RowRef::feed`]).
+    /// The canonical bytes (see [`RowRef::write_canonical`]).
     #[cfg(test)]
     pub(crate) fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.as_ref().feed(|bytes| out.extend_from_slice(bytes));
+        self.as_ref().write_canonical(&mut out);
         out
     }
 }
@@ -78,78 +82,131 @@ pub(crate) struct RowRef<'a> {
 }
 
 impl RowRef<'_> {
-    /// Pass the canonical bytes to `sink`, piece by piece: `thidua-event-v1\n`, then each
-    /// field as `<byte length>:<bytes>\n`, in the order prev_hash, seq, proposal (`-` for a
+    /// Append the canonical bytes to `out`: `thidua-event-v1\n`, then each field as
+    /// `<byte length>:<bytes>\n`, in the order prev_hash, seq, proposal (`-` for a
     /// cycle-level record), version, at, actor, kind, payload. Numbers are written in
     /// decimal. The length prefix makes the encoding unambiguous whatever the fields contain
     /// (newlines, colons…).
-    pub(crate) fn feed(&self, mut sink: impl FnMut(&[u8])) {
-        sink(DOMAIN.as_bytes());
-        sink(b"\n");
-        let mut field = |bytes: &[u8]| {
-            sink(Digits::of_i64(i64::try_from(bytes.len()).unwrap_or(i64::MAX)).as_bytes());
-            sink(b":");
-            sink(bytes);
-            sink(b"\n");
-        };
-        field(self.prev_hash.as_bytes());
-        field(Digits::of_i64(self.seq).as_bytes());
-        match self.proposal {
-            Some(p) => field(Digits::of_i64(p).as_bytes()),
-            None => field(b"-"),
+    pub(crate) fn write_canonical(&self, out: &mut Vec<u8>) {
+        fn field(out: &mut Vec<u8>, bytes: &[u8]) {
+            Decimal::of(i64::try_from(bytes.len()).unwrap_or(i64::MAX)).push_to(out);
+            out.push(b':');
+            out.extend_from_slice(bytes);
+            out.push(b'\n');
         }
-        field(Digits::of_i64(self.version).as_bytes());
-        field(self.at.as_bytes());
-        field(self.actor.as_bytes());
-        field(self.kind.as_bytes());
-        field(self.payload.as_bytes());
+        fn number(out: &mut Vec<u8>, n: i64) {
+            let text = Decimal::of(n);
+            Decimal::of(i64::try_from(text.len).unwrap_or(0)).push_to(out);
+            out.push(b':');
+            text.push_to(out);
+            out.push(b'\n');
+        }
+        out.reserve(
+            DOMAIN.len()
+                + 96
+                + self.prev_hash.len()
+                + self.at.len()
+                + self.actor.len()
+                + self.kind.len()
+                + self.payload.len(),
+        );
+        out.extend_from_slice(DOMAIN.as_bytes());
+        out.push(b'\n');
+        field(out, self.prev_hash.as_bytes());
+        number(out, self.seq);
+        match self.proposal {
+            Some(p) => number(out, p),
+            None => field(out, b"-"),
+        }
+        number(out, self.version);
+        field(out, self.at.as_bytes());
+        field(out, self.actor.as_bytes());
+        field(out, self.kind.as_bytes());
+        field(out, self.payload.as_bytes());
     }
 
-    /// The SHA-256 of the canonical bytes, as lowercase hex.
+    /// The SHA-256 of the canonical bytes, as lowercase hex. The bytes are gathered in a
+    /// buffer kept per thread and hashed at once (hashing piece by piece costs as much as
+    /// the hashing itself).
     pub(crate) fn hash_hex(&self) -> Hex {
-        let mut hasher = Sha256::new();
-        self.feed(|bytes| hasher.update(bytes));
-        Hex::of(&hasher.finalize())
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut bytes) => {
+                bytes.clear();
+                self.write_canonical(&mut bytes);
+                Hex::of(&Sha256::digest(bytes.as_slice()))
+            }
+            Err(_) => {
+                let mut bytes = Vec::new();
+                self.write_canonical(&mut bytes);
+                Hex::of(&Sha256::digest(&bytes))
+            }
+        })
     }
 }
 
-/// A number's decimal text (as `i64::to_string` writes it), on the stack.
-#[derive(Clone, Copy, Debug)]
-struct Digits {
+/// A number's decimal text, as `i64::to_string` writes it, on the stack.
+struct Decimal {
+    /// 20 places hold `-` and the 19 digits of `i64::MIN`.
     buf: [u8; 20],
-    start: usize,
+    len: usize,
 }
 
-impl Digits {
-    fn of_i64(n: i64) -> Digits {
+impl Decimal {
+    fn of(n: i64) -> Decimal {
         let mut buf = [0u8; 20];
-        let mut start = buf.len();
+        let mut len = 0;
         let mut rest = n.unsigned_abs();
-        loop {
-            start -= 1;
-            if let Some(b) = buf.get_mut(start) {
-                // A digit: `rest % 10` is below 10.
-                *b = b'0' + u8::try_from(rest % 10).unwrap_or(0);
-            }
+        // The digits from the last one, then the sign; turned around at the end.
+        for slot in &mut buf {
+            *slot = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+            len += 1;
             rest /= 10;
-            if rest == 0 || start == 0 {
+            if rest == 0 {
                 break;
             }
         }
-        // 20 places hold `-` and the 19 digits of `i64::MIN`.
-        if n < 0 && start > 0 {
-            start -= 1;
-            if let Some(b) = buf.get_mut(start) {
-                *b = b'-';
-            }
+        if n < 0
+            && let Some(slot) = buf.get_mut(len)
+        {
+            *slot = b'-';
+            len += 1;
         }
-        Digits { buf, start }
+        if let Some(text) = buf.get_mut(..len) {
+            text.reverse();
+        }
+        Decimal { buf, len }
+    }
+
+    /// Append the text, byte by byte (a copy call costs more for so few).
+    fn push_to(&self, out: &mut Vec<u8>) {
+        for b in self.as_bytes() {
+            out.push(*b);
+        }
     }
 
     fn as_bytes(&self) -> &[u8] {
-        self.buf.get(self.start..).unwrap_or_default()
+        self.buf.get(..self.len).unwrap_or_default()
     }
 }
+
+/// Each byte's two lowercase hex digits.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: a bad index fails the build"
+)]
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        pairs[i] = [DIGITS[i >> 4], DIGITS[i & 0xf]];
+        i += 1;
+    }
+    pairs
+};
 
 /// A SHA-256 as lowercase hex, on the stack.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -163,12 +220,10 @@ impl std::fmt::Debug for Hex {
 
 impl Hex {
     fn of(digest: &[u8]) -> Hex {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut out = [b'0'; 64];
         for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
-            if let [hi, lo] = pair {
-                *hi = DIGITS.get(usize::from(byte >> 4)).copied().unwrap_or(b'0');
-                *lo = DIGITS.get(usize::from(byte & 0xf)).copied().unwrap_or(b'0');
+            if let Some(hex) = HEX_PAIRS.get(usize::from(*byte)) {
+                pair.copy_from_slice(hex);
             }
         }
         Hex(out)
@@ -187,6 +242,68 @@ pub(crate) struct Head {
     pub(crate) hash: String,
 }
 
+/// What the parallel part of verification found about one row, from its own content.
+#[derive(Debug)]
+pub(crate) struct RowCheck<'a> {
+    /// The stored hash matches the content.
+    pub(crate) hash_ok: bool,
+    /// Problems with the payload (in this order: does not parse, tag differs from `kind`).
+    pub(crate) payload: Vec<String>,
+    /// What the replay needs of the event, for a proposal's row whose payload reads as one.
+    pub(crate) event: Option<Fact<'a>>,
+    /// `at` is a valid timestamp.
+    pub(crate) at_ok: bool,
+}
+
+impl<'a> RowCheck<'a> {
+    /// Check one row's content: its hash, its payload against its kind, its time.
+    pub(crate) fn of(row: &RowRef<'a>, hash: &str) -> RowCheck<'a> {
+        let hash_ok = row.hash_hex().as_str() == hash;
+        let mut payload = Vec::new();
+        let event = match row.proposal {
+            Some(_) => match event_of(row.payload) {
+                Ok((tag, kind)) => {
+                    tag_problem(row.kind, &tag, &mut payload);
+                    Some(kind)
+                }
+                Err(e) => {
+                    payload.push(format!("payload is not valid JSON for its kind: {e}"));
+                    None
+                }
+            },
+            None => {
+                match parse_as::<Record>(row.payload) {
+                    Ok((value, _)) => {
+                        let tag = value.get("record").and_then(serde_json::Value::as_str);
+                        tag_problem(row.kind, tag.unwrap_or(""), &mut payload);
+                    }
+                    Err(e) => payload.push(format!("payload is not valid JSON for its kind: {e}")),
+                }
+                None
+            }
+        };
+        let at_ok = super::read_at(row.at).is_some();
+        RowCheck { hash_ok, payload, event, at_ok }
+    }
+}
+
+fn tag_problem(kind: &str, tag: &str, out: &mut Vec<String>) {
+    if tag != kind {
+        out.push(format!("kind `{kind}` does not match the payload's `{tag}`"));
+    }
+}
+
+/// A proposal's payload as its tag and what the replay needs of it, with the answer (and
+/// error) of [`parse_as`]: the fast reading of a payload written tag first, else serde's.
+fn event_of(payload: &str) -> Result<(Cow<'_, str>, Fact<'_>), serde_json::Error> {
+    if let Some((tag, fact)) = super::payload::fast_fact(payload) {
+        return Ok((Cow::Borrowed(tag), fact));
+    }
+    let (value, kind) = parse_as::<EventKind>(payload)?;
+    let tag = value.get("event").and_then(serde_json::Value::as_str).unwrap_or("").to_string();
+    Ok((Cow::Owned(tag), Fact::of(kind)))
+}
+
 /// Walks the rows in seq order, collecting problems; never stops early.
 #[derive(Debug)]
 pub(crate) struct Verifier {
@@ -194,12 +311,16 @@ pub(crate) struct Verifier {
     events: u64,
     /// Seq of the previous row (0 before the first).
     last_seq: i64,
-    /// Stored hash of the previous row; `None` when it could not be read.
-    last_hash: Option<String>,
+    /// Stored hash of the previous row (64 zeros before the first); meaningless when
+    /// `last_readable` is false.
+    last_hash: String,
+    /// The previous row could be read (its hash is known).
+    last_readable: bool,
     /// The previous row was followed by a gap: its link cannot be checked.
     after_gap: bool,
-    /// Last version seen per proposal (`None`: cycle-level records).
-    versions: BTreeMap<Option<i64>, i64>,
+    /// Last version seen per proposal (`None`: cycle-level records). Looked up, never
+    /// iterated.
+    versions: FxHashMap<Option<i64>, i64>,
     problems: Vec<ChainProblem>,
     omitted: u64,
 }
@@ -209,9 +330,10 @@ impl Verifier {
         Verifier {
             events: 0,
             last_seq: 0,
-            last_hash: Some(String::from(GENESIS)),
+            last_hash: String::from(GENESIS),
+            last_readable: true,
             after_gap: false,
-            versions: BTreeMap::new(),
+            versions: FxHashMap::default(),
             problems: Vec::new(),
             omitted: 0,
         }
@@ -260,35 +382,29 @@ impl Verifier {
         self.sequence(seq);
         self.problem(seq, format!("row cannot be read: {error}"));
         self.last_seq = seq;
-        self.last_hash = None;
+        self.last_readable = false;
     }
 
-    /// Check one row against its content and the previous row.
-    pub(crate) fn row(&mut self, row: &RawRow) {
+    /// Check one row against the previous one, given what [`RowCheck::of`] found in it.
+    pub(crate) fn row(&mut self, row: &RowRef<'_>, hash: &str, check: &RowCheck<'_>) {
         self.events += 1;
         let seq = row.seq;
         self.sequence(seq);
-        if row.content_hash() != row.hash {
+        if !check.hash_ok {
             self.problem(seq, String::from("hash does not match its content"));
         }
-        if !self.after_gap {
-            match &self.last_hash {
-                Some(prev) if *prev == row.prev_hash => {}
-                Some(_) if self.last_seq == 0 => {
-                    self.problem(
-                        seq,
-                        String::from("the first event's previous hash is not 64 zeros"),
-                    );
-                }
-                Some(_) => {
-                    let what = format!("previous hash does not match event {}", self.last_seq);
-                    self.problem(seq, what);
-                }
-                None => {}
+        if !self.after_gap && self.last_readable && self.last_hash != row.prev_hash {
+            if self.last_seq == 0 {
+                self.problem(seq, String::from("the first event's previous hash is not 64 zeros"));
+            } else {
+                let what = format!("previous hash does not match event {}", self.last_seq);
+                self.problem(seq, what);
             }
         }
-        self.payload(row);
-        if chrono::NaiveDateTime::parse_from_str(&row.at, AT_FORMAT).is_err() {
+        for what in &check.payload {
+            self.problem(seq, what.clone());
+        }
+        if !check.at_ok {
             self.problem(seq, format!("time `{}` is not a valid timestamp", row.at));
         }
         let last = self.versions.insert(row.proposal, row.version).unwrap_or(0);
@@ -299,28 +415,9 @@ impl Verifier {
             self.problem(seq, format!("version {} of {whose} follows version {last}", row.version));
         }
         self.last_seq = seq;
-        self.last_hash = Some(row.hash.clone());
-    }
-
-    /// The payload must parse as its kind (an event for a proposal, a record otherwise) and
-    /// carry the tag the `kind` column names.
-    fn payload(&mut self, row: &RawRow) {
-        let (tag_name, parsed) = match row.proposal {
-            Some(_) => ("event", parse_as::<EventKind>(&row.payload)),
-            None => ("record", parse_as::<Record>(&row.payload)),
-        };
-        match parsed {
-            Err(e) => {
-                self.problem(row.seq, format!("payload is not valid JSON for its kind: {e}"));
-            }
-            Ok(value) => {
-                let tag = value.get(tag_name).and_then(serde_json::Value::as_str).unwrap_or("");
-                if tag != row.kind {
-                    let what = format!("kind `{}` does not match the payload's `{tag}`", row.kind);
-                    self.problem(row.seq, what);
-                }
-            }
-        }
+        self.last_hash.clear();
+        self.last_hash.push_str(hash);
+        self.last_readable = true;
     }
 
     /// The report, after checking the stored head against the last row.
@@ -351,7 +448,7 @@ impl Verifier {
                 self.problem(first, what);
             }
             Some(h) => {
-                if self.last_hash.as_deref() != Some(h.hash.as_str()) {
+                if !self.last_readable || self.last_hash != h.hash {
                     self.problem(last, String::from("stored head does not match the last event"));
                 }
             }
@@ -367,17 +464,47 @@ impl Verifier {
         }
         ChainReport {
             events: self.events,
-            head: self.last_hash.unwrap_or_default(),
+            head: if self.last_readable { self.last_hash } else { String::new() },
             problems: self.problems,
         }
     }
 }
 
-/// Parse `payload` as `T`, returning it as a JSON value (to read its tag).
-fn parse_as<T: serde::de::DeserializeOwned>(
+/// Parse `payload` as `T` the way verification always has: as a JSON value (to read its
+/// tag), then the value as `T`.
+pub(crate) fn parse_as<T: serde::de::DeserializeOwned>(
     payload: &str,
-) -> Result<serde_json::Value, serde_json::Error> {
+) -> Result<(serde_json::Value, T), serde_json::Error> {
     let value: serde_json::Value = serde_json::from_str(payload)?;
-    serde_json::from_value::<T>(value.clone())?;
-    Ok(value)
+    let parsed = serde_json::from_value::<T>(value.clone())?;
+    Ok((value, parsed))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use sha2::{Digest as _, Sha256};
+
+    use super::{Decimal, Hex};
+
+    proptest! {
+        #[test]
+        fn numbers_are_written_as_to_string_writes_them(n in prop_oneof![
+            any::<i64>(),
+            -1000_i64..1000,
+            Just(i64::MIN),
+            Just(i64::MAX),
+        ]) {
+            let (ours, std) = (Decimal::of(n), n.to_string());
+            prop_assert_eq!(ours.as_bytes(), std.as_bytes());
+        }
+
+        #[test]
+        fn hashes_are_lowercase_hex(bytes in prop::collection::vec(any::<u8>(), 0..100)) {
+            let digest = Sha256::digest(&bytes);
+            let expected: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            let ours = Hex::of(&digest);
+            prop_assert_eq!(ours.as_str(), expected);
+        }
+    }
 }

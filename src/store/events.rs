@@ -17,6 +17,17 @@ pub(super) fn select(
     rows.collect::<rusqlite::Result<Vec<RawRow>>>().map_err(fail)
 }
 
+/// A proposal's row as an [`Event`].
+fn event_of(raw: RawRow) -> Result<Event, StoreError> {
+    let kind = super::payload::parse_event(&raw.payload)
+        .map_err(|e| json_error(&format!("event {} cannot be read", raw.seq), &e))?;
+    let e = entry(raw)?;
+    let proposal = e
+        .proposal
+        .ok_or_else(|| StoreError::Backend(format!("event {} belongs to no proposal", e.seq)))?;
+    Ok(Event { seq: e.seq, proposal, version: e.version, at: e.at, actor: e.actor, kind })
+}
+
 impl EventStore for SqliteStore {
     fn next_proposal(&mut self) -> Result<u64, StoreError> {
         self.transaction(|s| {
@@ -53,38 +64,16 @@ impl EventStore for SqliteStore {
 
     fn events(&self, proposal: u64) -> Result<Vec<Event>, StoreError> {
         let Ok(p) = i64::try_from(proposal) else { return Ok(Vec::new()) };
-        let data_version: i64 = self
-            .conn
-            .prepare_cached("PRAGMA data_version")
-            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
-            .map_err(self.fail("read the log"))?;
+        // Inside a transaction the cache was checked when it began, and nobody else writes.
+        if self.depth == 0 {
+            self.sync_cache()?;
+        }
         let mut cache = self.cache.borrow_mut();
-        cache.sync(data_version);
         if let Some(events) = cache.get(proposal) {
             return Ok(events.to_vec());
         }
-        let rows = select(
-            &self.conn,
-            &format!("SELECT {COLUMNS} FROM events WHERE proposal = ?1 ORDER BY seq"),
-            [p],
-            &self.what,
-        )?;
-        let events = rows
-            .into_iter()
-            .map(|raw| {
-                let kind: EventKind = serde_json::from_str(&raw.payload)
-                    .map_err(|e| json_error(&format!("event {} cannot be read", raw.seq), &e))?;
-                let e = entry(raw)?;
-                Ok(Event {
-                    seq: e.seq,
-                    proposal,
-                    version: e.version,
-                    at: e.at,
-                    actor: e.actor,
-                    kind,
-                })
-            })
-            .collect::<Result<Vec<Event>, StoreError>>()?;
+        let rows = select(&self.conn, PROPOSAL_EVENTS, [p], &self.what)?;
+        let events = rows.into_iter().map(event_of).collect::<Result<Vec<Event>, StoreError>>()?;
         cache.insert(proposal, events.clone());
         Ok(events)
     }
@@ -100,6 +89,20 @@ impl EventStore for SqliteStore {
         self.transaction(|s| {
             s.append_in_transaction(proposal, expected_version, stage, events, sealed)
         })
+    }
+
+    /// The rows at version 1, in one indexed scan.
+    fn nominations(&self) -> Result<Vec<Event>, StoreError> {
+        let rows = select(
+            &self.conn,
+            &format!(
+                "SELECT {COLUMNS} FROM events WHERE proposal IS NOT NULL AND version = 1 ORDER BY \
+                 proposal"
+            ),
+            [],
+            &self.what,
+        )?;
+        rows.into_iter().map(event_of).collect()
     }
 
     fn sealed(&self, proposal: u64, stage: &str, round: u32) -> Result<Counts, StoreError> {

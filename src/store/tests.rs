@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::chain::{GENESIS, RawRow};
 use super::*;
 use crate::hooks::HookValue;
-use crate::workflow::store::{BallotMode, MemoryStore};
+use crate::workflow::store::{BallotMode, EventKind, MemoryStore};
 
 fn t(minutes: i64) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2025, 12, 1).unwrap().and_hms_opt(8, 0, 0).unwrap()
@@ -822,4 +822,5 @@ fn one_entry_is_looked_up_by_its_seq() {
     assert_eq!(store.entry(log.len() as u64 + 1).unwrap(), None);
 }
 
+mod fast;
 mod tamper;

@@ -6,6 +6,8 @@
 //! hook error or limit, a missing role, a concurrent change), nothing is stored.
 
 mod model;
+#[cfg(test)]
+mod tests;
 mod text;
 mod votes;
 
@@ -136,8 +138,7 @@ impl<'a, C: Clock> Runner<'a, C> {
         self.require_role(actor, self.flow.nominate_by.as_slice(), "nominate")?;
         // One look at existing proposals for the whole batch, not one per nomination.
         let cycle = self.cx.evaluation.cycle.year;
-        let open: BTreeSet<(String, String, i32)> =
-            self.all(store)?.into_iter().map(|p| (p.entity, p.award, p.cycle)).collect();
+        let open = self.nominated(store)?;
         let mut ids = Vec::new();
         let Some(table) = self.cx.data.table(self.flow.kind) else { return Ok(ids) };
         let total = table.ids.len() as u64;
@@ -151,6 +152,23 @@ impl<'a, C: Clock> Runner<'a, C> {
             }
         }
         Ok(ids)
+    }
+
+    /// (entity, award, cycle) of every proposal this workflow governs, from the
+    /// nominations alone.
+    fn nominated(&self, store: &dyn EventStore) -> Result<BTreeSet<(String, String, i32)>> {
+        Ok(store
+            .nominations()?
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Nominated { workflow, entity, award, cycle, .. }
+                    if workflow == self.flow.name =>
+                {
+                    Some((entity, award, cycle))
+                }
+                _ => None,
+            })
+            .collect())
     }
 
     fn open(
@@ -177,9 +195,11 @@ impl<'a, C: Clock> Runner<'a, C> {
         self.award_index(award)?;
         let row = self.row_of(entity)?;
         if check_duplicate
-            && self.all(store)?.iter().any(|p| {
-                p.entity == entity && p.award == award && p.cycle == self.cx.evaluation.cycle.year
-            })
+            && self.nominated(store)?.contains(&(
+                entity.to_string(),
+                award.to_string(),
+                self.cx.evaluation.cycle.year,
+            ))
         {
             return Err(WorkflowError::State(format!(
                 "`{entity}` already has a proposal for `{award}` in cycle {}",

@@ -309,6 +309,17 @@ pub trait EventStore {
     ) -> Result<(), StoreError>;
     /// Secret-ballot counts of a round.
     fn sealed(&self, proposal: u64, stage: &str, round: u32) -> Result<Counts, StoreError>;
+    /// Every proposal's first event (its nomination), by proposal id. Finding which entities
+    /// already have a proposal needs only these, not whole histories.
+    fn nominations(&self) -> Result<Vec<Event>, StoreError> {
+        let mut out = Vec::new();
+        for id in self.proposals()? {
+            if let Some(first) = self.events(id)?.into_iter().next() {
+                out.push(first);
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// An in-memory store: the reference implementation and the one tests use.

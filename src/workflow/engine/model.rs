@@ -144,6 +144,17 @@ pub enum WorkflowError {
 
 pub(crate) type Result<T> = std::result::Result<T, WorkflowError>;
 
+/// A ballot to record with [`Runner::cast_many`](super::Runner::cast_many).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ballot {
+    /// The member who votes.
+    pub voter: String,
+    /// The choice.
+    pub choice: Choice,
+    /// In the meeting or in writing.
+    pub mode: BallotMode,
+}
+
 /// An open voting round.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Round {

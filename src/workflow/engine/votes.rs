@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::text::{quorum_text, share_text};
-use super::{Actor, Clock, Proposal, Result, Runner, WorkflowError};
+use super::{Actor, Ballot, Clock, Proposal, Result, Runner, WorkflowError};
 use crate::ast::workflow::HookPoint;
 use crate::hooks::HookValue;
 use crate::model::KindId;
@@ -170,63 +170,89 @@ impl<C: Clock> Runner<'_, C> {
         choice: Choice,
         mode: BallotMode,
     ) -> Result<()> {
+        self.cast_many(store, actor, id, &[Ballot { voter: voter.to_string(), choice, mode }])
+    }
+
+    /// Record several ballots of the open round in one command, as the secretary enters a
+    /// meeting's ballots: each is checked as [`Runner::cast`] checks it, in order (a member
+    /// may appear once), and all are stored in one append, or none is. For a secret vote the
+    /// box then only ever holds the round's total of these ballots, never a count between
+    /// two of them.
+    pub fn cast_many(
+        &self,
+        store: &mut dyn EventStore,
+        actor: &Actor,
+        id: u64,
+        ballots: &[Ballot],
+    ) -> Result<()> {
         let p = self.proposal(store, id)?;
         let v = self.vote_spec(&p)?;
         let round = p
             .round
             .as_ref()
             .ok_or_else(|| WorkflowError::State(String::from("no voting round is open")))?;
-        match mode {
-            BallotMode::Present => {
-                if actor.id != voter {
-                    self.require_role(actor, &[v.run_by], &format!("cast a ballot for `{voter}`"))?;
-                }
-            }
-            BallotMode::Written => {
-                if !round.written_ok {
-                    return Err(WorkflowError::State(String::from(
-                        "this vote does not accept written ballots",
-                    )));
-                }
-                self.require_role(actor, &[v.run_by], "record a written ballot")?;
-            }
-        }
-        if !round.electorate.iter().any(|m| m == voter) {
-            let excluded = p.events.iter().rev().find_map(|e| match &e.kind {
-                EventKind::RoundOpened { excluded, .. } => {
-                    Some(excluded.iter().any(|x| x == voter))
-                }
-                _ => None,
-            });
-            return Err(WorkflowError::State(if excluded == Some(true) {
-                format!("`{voter}` may not vote on its own proposal")
-            } else {
-                format!("`{voter}` is not a member of this vote's body")
-            }));
-        }
-        if round.voted.contains(voter) {
-            return Err(WorkflowError::State(format!(
-                "`{voter}` has already voted in round {}",
-                round.number
-            )));
+        if ballots.is_empty() {
+            return Err(WorkflowError::State(String::from("no ballot to record")));
         }
         let now = self.clock.now();
-        let event = NewEvent {
-            at: now,
-            actor: actor.label(),
-            kind: EventKind::BallotCast {
-                round: round.number,
-                voter: voter.to_string(),
-                mode,
-                choice: if round.secret { None } else { Some(choice) },
-            },
-        };
-        let sealed = if round.secret {
-            vec![SealedBallot { round: round.number, choice }]
-        } else {
-            Vec::new()
-        };
-        store.append(id, p.version, self.flow.stage_name(p.stage), vec![event], sealed)?;
+        let mut voted: BTreeSet<&str> = BTreeSet::new();
+        let mut events = Vec::with_capacity(ballots.len());
+        let mut sealed = Vec::new();
+        for Ballot { voter, choice, mode } in ballots {
+            let voter = voter.as_str();
+            match mode {
+                BallotMode::Present => {
+                    if actor.id != voter {
+                        self.require_role(
+                            actor,
+                            &[v.run_by],
+                            &format!("cast a ballot for `{voter}`"),
+                        )?;
+                    }
+                }
+                BallotMode::Written => {
+                    if !round.written_ok {
+                        return Err(WorkflowError::State(String::from(
+                            "this vote does not accept written ballots",
+                        )));
+                    }
+                    self.require_role(actor, &[v.run_by], "record a written ballot")?;
+                }
+            }
+            if !round.electorate.iter().any(|m| m == voter) {
+                let excluded = p.events.iter().rev().find_map(|e| match &e.kind {
+                    EventKind::RoundOpened { excluded, .. } => {
+                        Some(excluded.iter().any(|x| x == voter))
+                    }
+                    _ => None,
+                });
+                return Err(WorkflowError::State(if excluded == Some(true) {
+                    format!("`{voter}` may not vote on its own proposal")
+                } else {
+                    format!("`{voter}` is not a member of this vote's body")
+                }));
+            }
+            if round.voted.contains(voter) || !voted.insert(voter) {
+                return Err(WorkflowError::State(format!(
+                    "`{voter}` has already voted in round {}",
+                    round.number
+                )));
+            }
+            events.push(NewEvent {
+                at: now,
+                actor: actor.label(),
+                kind: EventKind::BallotCast {
+                    round: round.number,
+                    voter: voter.to_string(),
+                    mode: *mode,
+                    choice: if round.secret { None } else { Some(*choice) },
+                },
+            });
+            if round.secret {
+                sealed.push(SealedBallot { round: round.number, choice: *choice });
+            }
+        }
+        store.append(id, p.version, self.flow.stage_name(p.stage), events, sealed)?;
         Ok(())
     }
 
