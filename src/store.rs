@@ -16,7 +16,7 @@
 //! | `schema_version` | one row: the schema version (see `schema.rs` for the migrations) |
 //!
 //! `at` is stored as ISO 8601 text (`2025-12-01T08:00:00`, with fractional seconds only when
-//! non-zero). `payload` is the compact JSON of the [`EventKind`] or [`Record`] as serde writes
+//! non-zero). `payload` is the compact JSON of the [`EventKind`](crate::workflow::store::EventKind) or [`Record`] as serde writes
 //! it (struct fields in declaration order, maps sorted by key), and `kind` is its tag
 //! (`"nominated"`, `"ballot_cast"`, `"cycle_opened"`…). A record's `version` is its position
 //! among the cycle records, as an event's is among its proposal's events.
@@ -231,7 +231,7 @@ pub struct LogEntry {
     pub actor: String,
     /// The payload's tag: `"nominated"`, `"ballot_cast"`, `"cycle_opened"`…
     pub kind: String,
-    /// The payload as stored: the JSON of the [`EventKind`] or [`Record`].
+    /// The payload as stored: the JSON of the [`EventKind`](crate::workflow::store::EventKind) or [`Record`].
     pub payload: String,
     /// The previous row's hash (64 zeros for the first).
     pub prev_hash: String,
