@@ -94,9 +94,11 @@ mod cache;
 mod chain;
 mod events;
 mod payload;
+mod record;
 mod schema;
 #[cfg(test)]
 mod tests;
+mod time;
 mod verify;
 
 use std::borrow::Cow;
@@ -105,20 +107,18 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, params};
-use serde::{Deserialize, Serialize};
 
 use crate::workflow::store::{
     Choice, Counts, Event, EventStore, NewEvent, SealedBallot, StoreError,
 };
 use chain::{Head, RawRow, RowRef};
 use events::select;
+pub use record::{ChainProblem, ChainReport, LogEntry, Record};
+use time::{format_at, parse_at, read_at};
 pub use verify::{LogReport, Pin};
 
 /// The schema version this build writes, and the newest it opens.
 pub const SCHEMA_VERSION: i64 = schema::CURRENT_VERSION;
-
-/// How `at` is written: ISO 8601, fractional seconds only when non-zero.
-const AT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
 
 /// How long the checkpoint after a sealed write waits for readers.
 const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
@@ -143,131 +143,6 @@ const INSERT_EVENT: &str =
 /// A proposal's rows in order.
 const PROPOSAL_EVENTS: &str =
     concat!("SELECT ", columns!(), " FROM events WHERE proposal = ?1 ORDER BY seq");
-
-/// A record about the cycle as a whole (not about one proposal).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "record", rename_all = "snake_case")]
-pub enum Record {
-    /// The cycle was opened.
-    CycleOpened {
-        /// The cycle's year.
-        cycle: i32,
-        /// A label for people.
-        label: String,
-    },
-    /// A rule set was registered.
-    RulesetRegistered {
-        /// Its name (file name).
-        name: String,
-        /// Its full text.
-        text: String,
-        /// SHA-256 (hex) of the text.
-        sha256: String,
-    },
-    /// A workflow was registered.
-    WorkflowRegistered {
-        /// Its name.
-        name: String,
-        /// Its full text.
-        text: String,
-        /// The text of the hook scripts it uses, by file name.
-        hooks: BTreeMap<String, String>,
-        /// SHA-256 (hex) over the workflow and its hooks.
-        sha256: String,
-    },
-    /// The cycle's data was imported.
-    DataImported {
-        /// The imported files' text, by file name.
-        files: BTreeMap<String, String>,
-        /// SHA-256 (hex) over all files.
-        sha256: String,
-    },
-    /// The members of a voting body were registered.
-    RosterRegistered {
-        /// The body.
-        body: String,
-        /// Its members' ids.
-        members: Vec<String>,
-    },
-    /// The rule set was evaluated on the data.
-    EvaluationRun {
-        /// SHA-256 of the rule set.
-        ruleset: String,
-        /// SHA-256 of the data.
-        data: String,
-        /// SHA-256 of the results.
-        results: String,
-        /// How many entities were eligible, by award.
-        eligible: BTreeMap<String, u64>,
-    },
-}
-
-impl Record {
-    /// The record's tag, as serde writes it in the `record` field (and the store in `kind`).
-    pub fn tag(&self) -> &'static str {
-        match self {
-            Record::CycleOpened { .. } => "cycle_opened",
-            Record::RulesetRegistered { .. } => "ruleset_registered",
-            Record::WorkflowRegistered { .. } => "workflow_registered",
-            Record::DataImported { .. } => "data_imported",
-            Record::RosterRegistered { .. } => "roster_registered",
-            Record::EvaluationRun { .. } => "evaluation_run",
-        }
-    }
-}
-
-/// One row of the log, as stored (for verify, explain and reports).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LogEntry {
-    /// Position in the whole log (1-based).
-    pub seq: u64,
-    /// The proposal, or `None` for a cycle-level [`Record`].
-    pub proposal: Option<u64>,
-    /// Position in the proposal's history (or among the cycle records), 1-based.
-    pub version: u64,
-    /// When.
-    pub at: NaiveDateTime,
-    /// Who.
-    pub actor: String,
-    /// The payload's tag: `"nominated"`, `"ballot_cast"`, `"cycle_opened"`…
-    pub kind: String,
-    /// The payload as stored: the JSON of the [`EventKind`](crate::workflow::store::EventKind) or [`Record`].
-    pub payload: String,
-    /// The previous row's hash (64 zeros for the first).
-    pub prev_hash: String,
-    /// This row's hash (see the module docs for what it covers).
-    pub hash: String,
-}
-
-/// What [`SqliteStore::verify_chain`] found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ChainReport {
-    /// Rows in the log.
-    pub events: u64,
-    /// The last row's stored hash (64 zeros for an empty log): compare it with a copy kept
-    /// elsewhere.
-    pub head: String,
-    /// Every problem found, in seq order, at most 100 (the last then says how many more).
-    pub problems: Vec<ChainProblem>,
-}
-
-impl ChainReport {
-    /// No problem found.
-    pub fn is_clean(&self) -> bool {
-        self.problems.is_empty()
-    }
-}
-
-/// One problem found by verification, located by seq.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ChainProblem {
-    /// The row where the problem shows (for a missing row, the missing seq; 0 when no row
-    /// applies).
-    pub seq: u64,
-    /// What is wrong, e.g. "hash does not match its content" or "previous hash does not match
-    /// event 41".
-    pub what: String,
-}
 
 /// The durable store: see the [module docs](self).
 pub struct SqliteStore {
@@ -345,83 +220,6 @@ fn to_i64(n: u64, what: &str) -> Result<i64, StoreError> {
 /// An `i64` read back as `u64`.
 fn to_u64(n: i64, what: &str) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(|_| StoreError::Backend(format!("stored {what} {n} is negative")))
-}
-
-/// `at` as stored, refusing a time that would not read back identical.
-fn format_at(at: NaiveDateTime) -> Result<String, StoreError> {
-    if let Some(text) = format_whole_second(at) {
-        return Ok(text);
-    }
-    let text = at.format(AT_FORMAT).to_string();
-    match NaiveDateTime::parse_from_str(&text, AT_FORMAT) {
-        Ok(back) if back == at => Ok(text),
-        _ => Err(StoreError::Backend(format!("the time {at} cannot be stored exactly"))),
-    }
-}
-
-/// [`AT_FORMAT`]'s text for the usual case, a whole second in years 0 to 9999 (4 digits, no
-/// fraction), written directly: `None` for anything else.
-fn format_whole_second(at: NaiveDateTime) -> Option<String> {
-    use chrono::{Datelike as _, Timelike as _};
-    let year = u32::try_from(at.year()).ok().filter(|y| *y <= 9999)?;
-    if at.nanosecond() != 0 {
-        return None;
-    }
-    let mut text = String::with_capacity(19);
-    let mut push = |n: u32, width: u32, then: Option<char>| {
-        for place in (0..width).rev() {
-            let digit = (n / 10u32.pow(place)) % 10;
-            text.push(char::from_digit(digit, 10).unwrap_or('0'));
-        }
-        if let Some(c) = then {
-            text.push(c);
-        }
-    };
-    push(year, 4, Some('-'));
-    push(at.month(), 2, Some('-'));
-    push(at.day(), 2, Some('T'));
-    push(at.hour(), 2, Some(':'));
-    push(at.minute(), 2, Some(':'));
-    push(at.second(), 2, None);
-    Some(text)
-}
-
-/// A stored `at` back as a time: `None` if it is not a valid timestamp in [`AT_FORMAT`].
-fn read_at(text: &str) -> Option<NaiveDateTime> {
-    read_whole_second(text).or_else(|| NaiveDateTime::parse_from_str(text, AT_FORMAT).ok())
-}
-
-/// The usual `YYYY-MM-DDTHH:MM:SS`, read directly; `None` for anything else (including an
-/// invalid date), which [`read_at`] then leaves to chrono.
-fn read_whole_second(text: &str) -> Option<NaiveDateTime> {
-    let b = text.as_bytes();
-    if b.len() != 19 {
-        return None;
-    }
-    let num = |from: usize, to: usize| -> Option<u32> {
-        b.get(from..to)?
-            .iter()
-            .try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
-    let sep = |at: usize, c: u8| b.get(at) == Some(&c);
-    if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
-        return None;
-    }
-    let year = i32::try_from(num(0, 4)?).ok()?;
-    chrono::NaiveDate::from_ymd_opt(year, num(5, 7)?, num(8, 10)?)?.and_hms_opt(
-        num(11, 13)?,
-        num(14, 16)?,
-        num(17, 19)?,
-    )
-}
-
-fn parse_at(text: &str, seq: i64) -> Result<NaiveDateTime, StoreError> {
-    if let Some(at) = read_whole_second(text) {
-        return Ok(at);
-    }
-    NaiveDateTime::parse_from_str(text, AT_FORMAT).map_err(|e| {
-        StoreError::Backend(format!("event {seq}: time `{text}` is not a valid timestamp ({e})"))
-    })
 }
 
 fn choice_name(c: Choice) -> &'static str {

@@ -218,7 +218,9 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         }
         out
     };
-    let texts = build(catalog::TEXTS);
+    let all: Vec<(&'static str, &'static str, &'static str)> =
+        catalog::TEXTS.iter().flat_map(|area| area.iter().copied()).collect();
+    let texts = build(&all);
     let phrase_entries: Vec<(&'static str, &'static str, &'static str)> =
         catalog::PHRASES.iter().map(|&(en, vi)| ("*", en, vi)).collect();
     let phrases = build(&phrase_entries);

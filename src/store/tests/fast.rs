@@ -8,6 +8,7 @@ use proptest::strategy::ValueTree as _;
 use super::*;
 use crate::store::chain::parse_as;
 use crate::store::payload::{Fact, fast, fast_fact, parse_event};
+use crate::store::time::AT_FORMAT;
 use crate::workflow::store::{Counts, Source};
 
 // ---------------------------------------------------------------------------------------------
