@@ -745,7 +745,7 @@ impl<'s> Loader<'s> {
                 _ => groups.push(((fact, row), vec![cycle])),
             }
         }
-        let history = History { held: groups.into_iter().collect() };
+        let history = History::new(groups.into_iter().collect());
         Ok(Dataset { tables: self.tables, history })
     }
 }

@@ -325,8 +325,7 @@ pub fn evaluate(
                     let n = data.table(mark.kind).map_or(0, |t| t.len());
                     let engine = Engine::over(program, data, cycle, &params, &state);
                     let held = par_rows(n, |row| {
-                        Ok(engine.eval(&mark.when, mark.kind, row, &mut NoTrace)?
-                            == Value::Bool(true))
+                        engine.eval_bool(&mark.when, mark.kind, row, &mut NoTrace)
                     })?;
                     if let Some(slot) = state.now.get_mut(mark.fact.0 as usize) {
                         *slot = Some(held.clone());
@@ -384,12 +383,21 @@ fn par_rows<T: Send>(
 ) -> Result<Vec<T>, Box<Diagnostic>> {
     use rayon::prelude::*;
     let row = |r: usize| u32::try_from(r).unwrap_or(u32::MAX);
+    // A plain loop into a vector of the right size: collecting a `Result` iterator cannot
+    // know the length and would grow (and copy) the vector as it goes.
+    let run = |rows: std::ops::Range<usize>| -> Result<Vec<T>, Box<Diagnostic>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(f(row(r))?);
+        }
+        Ok(out)
+    };
     if n <= CHUNK {
-        return (0..n).map(|r| f(row(r))).collect();
+        return run(0..n);
     }
     let chunks: Vec<Result<Vec<T>, Box<Diagnostic>>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
-        .map(|c| (c * CHUNK..((c + 1) * CHUNK).min(n)).map(|r| f(row(r))).collect())
+        .map(|c| run(c * CHUNK..((c + 1) * CHUNK).min(n)))
         .collect();
     let mut out = Vec::with_capacity(n);
     for chunk in chunks {
@@ -438,7 +446,7 @@ impl Engine<'_> {
                 let pts = as_num(&self.eval(&adj.points, sc.kind, r, &mut NoTrace)?);
                 let raw = match &adj.base {
                     AdjustBase::When(c) => {
-                        if self.eval(c, sc.kind, r, &mut NoTrace)? == Value::Bool(true) {
+                        if self.eval_bool(c, sc.kind, r, &mut NoTrace)? {
                             pts
                         } else {
                             Decimal::ZERO
@@ -515,7 +523,7 @@ impl Engine<'_> {
                 }
             }
             NodeKind::Pass(c) => {
-                if self.eval(c, kind, row, &mut NoTrace)? == Value::Bool(true) {
+                if self.eval_bool(c, kind, row, &mut NoTrace)? {
                     node.max
                 } else {
                     Decimal::ZERO
@@ -595,7 +603,7 @@ impl Engine<'_> {
         row: u32,
         t: &mut T,
     ) -> Result<bool, Box<Diagnostic>> {
-        Ok(self.eval(&c.expr, kind, row, t)? == Value::Bool(true))
+        self.eval_bool(&c.expr, kind, row, t)
     }
 
     /// Decide one entity, untraced: disqualifiers first, then requirements, stopping early.
@@ -647,6 +655,15 @@ impl Engine<'_> {
 
     fn award(&self, award: &Award, mode: TraceMode) -> Result<AwardResult, Box<Diagnostic>> {
         let n = self.data.table(award.kind).map_or(0, |t| t.len());
+        if mode == TraceMode::Off {
+            let mut outcome = par_rows(n, |r| self.decide_fast(award, r))?;
+            let mut traces = Vec::new();
+            if let Some(q) = &award.quota {
+                self.apply_quota(award, q, &mut outcome, &mut traces)?;
+            }
+            let reward = self.rewards(award, &outcome, &mut traces)?;
+            return Ok(AwardResult { outcome, reward, traces });
+        }
         let decided = par_rows(n, |r| {
             let traced = match mode {
                 TraceMode::Off => false,
@@ -673,7 +690,18 @@ impl Engine<'_> {
         if let Some(q) = &award.quota {
             self.apply_quota(award, q, &mut outcome, &mut traces)?;
         }
-        let mut reward = vec![None; n];
+        let reward = self.rewards(award, &outcome, &mut traces)?;
+        Ok(AwardResult { outcome, reward, traces })
+    }
+
+    /// The reward of each granted row, recording what the formula read where a row is traced.
+    fn rewards(
+        &self,
+        award: &Award,
+        outcome: &[Outcome],
+        traces: &mut [Option<AwardTrace>],
+    ) -> Result<Vec<Option<Decimal>>, Box<Diagnostic>> {
+        let mut reward = vec![None; outcome.len()];
         if let Some(formula) = &award.reward {
             for (row, o) in outcome.iter().enumerate() {
                 if !o.eligible() {
@@ -694,7 +722,7 @@ impl Engine<'_> {
                 }
             }
         }
-        Ok(AwardResult { outcome, reward, traces })
+        Ok(reward)
     }
 
     fn apply_quota(

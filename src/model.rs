@@ -281,16 +281,109 @@ impl Table {
 }
 
 /// Past cycles' facts: which entity held which award or mark in which cycle.
+///
+/// The map is the record; next to it sits an index of year bit sets per (fact, row), so that
+/// "held X in cycle Y" costs two array reads instead of a map search. The index is built when
+/// the history is made from the map, and again after [`History::held_mut`] hands the map out.
 #[derive(Clone, Debug, Default)]
 pub struct History {
     /// `(fact, row)` → sorted, deduplicated cycles in which the entity held the fact.
     /// `row` is the entity's row in the fact's kind's table.
-    pub held: BTreeMap<(FactId, u32), Vec<i32>>,
+    held: BTreeMap<(FactId, u32), Vec<i32>>,
+    index: std::sync::OnceLock<HistoryIndex>,
+}
+
+/// Year bit sets by fact, then row: bit `y - base` is set when the row held the fact in
+/// cycle `y`. Years outside `base..base + 64` are looked up in the map.
+#[derive(Clone, Debug, Default)]
+struct HistoryIndex {
+    facts: Vec<FactBits>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct FactBits {
+    base: i32,
+    /// Whether every cycle of this fact fits in the bit sets.
+    complete: bool,
+    bits: Vec<u64>,
+}
+
+impl HistoryIndex {
+    fn build(held: &BTreeMap<(FactId, u32), Vec<i32>>) -> HistoryIndex {
+        let mut facts: Vec<FactBits> = Vec::new();
+        // Per fact: the latest cycle and the highest row, so the bit sets cover recent years.
+        let mut spans: Vec<(i32, i32, u32)> = Vec::new();
+        for ((fact, row), cycles) in held {
+            let f = fact.0 as usize;
+            if spans.len() <= f {
+                spans.resize(f + 1, (i32::MAX, i32::MIN, 0));
+            }
+            if let (Some(span), Some(&lo), Some(&hi)) =
+                (spans.get_mut(f), cycles.first(), cycles.last())
+            {
+                span.0 = span.0.min(lo);
+                span.1 = span.1.max(hi);
+                span.2 = span.2.max(row.saturating_add(1));
+            }
+        }
+        for &(lo, hi, rows) in &spans {
+            if lo > hi {
+                facts.push(FactBits { base: 0, complete: true, bits: Vec::new() });
+                continue;
+            }
+            let base = lo.max(hi.saturating_sub(63));
+            facts.push(FactBits { base, complete: base == lo, bits: vec![0; rows as usize] });
+        }
+        for ((fact, row), cycles) in held {
+            let Some(fb) = facts.get_mut(fact.0 as usize) else { continue };
+            let base = fb.base;
+            if let Some(bits) = fb.bits.get_mut(*row as usize) {
+                for &c in cycles {
+                    if let Some(bit) = c.checked_sub(base).filter(|b| (0..64).contains(b)) {
+                        *bits |= 1u64 << bit;
+                    }
+                }
+            }
+        }
+        HistoryIndex { facts }
+    }
 }
 
 impl History {
+    /// A history from its map, with its index built.
+    pub fn new(held: BTreeMap<(FactId, u32), Vec<i32>>) -> History {
+        let index = std::sync::OnceLock::new();
+        let _ = index.set(HistoryIndex::build(&held));
+        History { held, index }
+    }
+
+    fn index(&self) -> &HistoryIndex {
+        self.index.get_or_init(|| HistoryIndex::build(&self.held))
+    }
+
+    /// The record: `(fact, row)` → sorted, deduplicated cycles.
+    pub fn held(&self) -> &BTreeMap<(FactId, u32), Vec<i32>> {
+        &self.held
+    }
+
+    /// The record, to change; the index is rebuilt on the next query. Keep each entry's
+    /// cycles sorted and deduplicated.
+    pub fn held_mut(&mut self) -> &mut BTreeMap<(FactId, u32), Vec<i32>> {
+        self.index = std::sync::OnceLock::new();
+        &mut self.held
+    }
+
     /// Whether `row` held `fact` in `cycle` according to history.
+    #[inline]
     pub fn held_in(&self, fact: FactId, row: u32, cycle: i32) -> bool {
+        if let Some(fb) = self.index().facts.get(fact.0 as usize) {
+            if let Some(bit) = cycle.checked_sub(fb.base).filter(|b| (0..64).contains(b)) {
+                return fb.bits.get(row as usize).is_some_and(|bits| bits >> bit & 1 == 1);
+            }
+            if fb.complete {
+                return false;
+            }
+        }
         self.held.get(&(fact, row)).is_some_and(|c| c.binary_search(&cycle).is_ok())
     }
 
@@ -333,5 +426,52 @@ impl Dataset {
             kind = parent;
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BTreeMap, FactId, History};
+
+    fn history(entries: &[(u32, u32, &[i32])]) -> History {
+        let map: BTreeMap<(FactId, u32), Vec<i32>> =
+            entries.iter().map(|(f, r, c)| ((FactId(*f), *r), c.to_vec())).collect();
+        History::new(map)
+    }
+
+    /// The index answers exactly as the map does, for every fact, row and year, including
+    /// years too old for the bit sets, rows and facts with no history, and negative years.
+    #[test]
+    fn the_index_agrees_with_the_map() {
+        let h = history(&[
+            (0, 0, &[2023, 2024]),
+            (0, 5, &[1900, 1990, 2020, 2024]),
+            (2, 1, &[-3, 0, 60]),
+            (2, 3, &[2025]),
+        ]);
+        for fact in 0..4 {
+            for row in 0..7 {
+                for year in (-10..100).chain(1890..2030) {
+                    let want = h
+                        .held()
+                        .get(&(FactId(fact), row))
+                        .is_some_and(|c| c.binary_search(&year).is_ok());
+                    assert_eq!(h.held_in(FactId(fact), row, year), want, "{fact} {row} {year}");
+                }
+            }
+        }
+    }
+
+    /// Changing the record through `held_mut` rebuilds the index.
+    #[test]
+    fn a_changed_record_is_seen() {
+        let mut h = history(&[(1, 2, &[2024])]);
+        assert!(h.held_in(FactId(1), 2, 2024));
+        assert!(!h.held_in(FactId(1), 2, 2023));
+        h.held_mut().entry((FactId(1), 2)).or_default().insert(0, 2023);
+        h.held_mut().remove(&(FactId(1), 9));
+        assert!(h.held_in(FactId(1), 2, 2023));
+        h.held_mut().clear();
+        assert!(!h.held_in(FactId(1), 2, 2024));
     }
 }

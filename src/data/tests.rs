@@ -94,8 +94,8 @@ fn shipped_sample_loads() {
     assert!(don_vi.parents.iter().all(|&p| (p as usize) < cum.len()));
     assert!(can_bo.parents.iter().all(|&p| (p as usize) < don_vi.len()));
     assert_eq!(can_bo.values.len(), can_bo.len() * 8);
-    assert!(dataset.history.held.values().all(|c| c.windows(2).all(|w| w[0] < w[1])));
-    assert!(!dataset.history.held.is_empty());
+    assert!(dataset.history.held().values().all(|c| c.windows(2).all(|w| w[0] < w[1])));
+    assert!(!dataset.history.held().is_empty());
     // Every file was added to the source map.
     assert!(sources.get(FileId(3)).is_some_and(|f| f.name.ends_with("history.csv")));
 }
@@ -171,7 +171,7 @@ fn byte_order_mark_is_stripped_from_files_on_disk() {
     let mut sources = SourceMap::new();
     let dataset = load_dir(&vksnd_schema(), dir.path(), &mut sources).unwrap();
     assert_eq!(dataset.tables[0].ids[0].as_ref(), "cum1");
-    assert!(dataset.history.held.is_empty());
+    assert!(dataset.history.held().is_empty());
 }
 
 #[test]

@@ -123,6 +123,111 @@ impl Engine<'_> {
         }
     }
 
+    /// A condition's verdict. The same reads, in the same order, as `eval(e) == true`, but a
+    /// comparison of fields, parameters and constants is made in place, without copying the
+    /// values out, and `and`, `or`, `not` and `held` never build a [`Value`].
+    pub(super) fn eval_bool<T: Tracer>(
+        &self,
+        e: &CExpr,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> EResult<bool> {
+        match e {
+            CExpr::Binary(op @ (BinOp::And | BinOp::Or), a, b, _) => {
+                let x = self.eval_bool(a, kind, row, t)?;
+                // Short-circuit only when untraced, so explanations show every input.
+                if !T::ENABLED && (x == (*op == BinOp::Or)) {
+                    return Ok(x);
+                }
+                let y = self.eval_bool(b, kind, row, t)?;
+                Ok(if *op == BinOp::And { x && y } else { x || y })
+            }
+            CExpr::Binary(
+                op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
+                a,
+                b,
+                _,
+            ) => self.compare(*op, a, b, kind, row, t),
+            CExpr::Unary(UnOp::Not, inner) => Ok(!self.eval_bool(inner, kind, row, t)?),
+            CExpr::Field(_) => {
+                Ok(self.operand(e, kind, row, t).is_some_and(|v| *v == Value::Bool(true)))
+            }
+            CExpr::Held(fact, window) => {
+                let (holds, held_in) = self.held::<T>(*fact, *window, row);
+                if T::ENABLED {
+                    t.read(Read::Held { fact: *fact, window: *window, held_in, holds });
+                }
+                Ok(holds)
+            }
+            _ => Ok(self.eval(e, kind, row, t)? == Value::Bool(true)),
+        }
+    }
+
+    /// A comparison, reading fields, parameters and constants in place.
+    fn compare<T: Tracer>(
+        &self,
+        op: BinOp,
+        a: &CExpr,
+        b: &CExpr,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> EResult<bool> {
+        let test = |x: &Value, y: &Value| match op {
+            BinOp::Eq => x == y,
+            BinOp::Ne => x != y,
+            BinOp::Lt => x < y,
+            BinOp::Le => x <= y,
+            BinOp::Gt => x > y,
+            _ => x >= y,
+        };
+        Ok(match self.operand(a, kind, row, t) {
+            Some(x) => match self.operand(b, kind, row, t) {
+                Some(y) => test(x, y),
+                None => test(x, &self.eval(b, kind, row, t)?),
+            },
+            None => {
+                let x = self.eval(a, kind, row, t)?;
+                match self.operand(b, kind, row, t) {
+                    Some(y) => test(&x, y),
+                    None => test(&x, &self.eval(b, kind, row, t)?),
+                }
+            }
+        })
+    }
+
+    /// A constant, field or parameter, borrowed where it lies and recorded as `eval` records
+    /// it; `None` for anything that must be computed (or that is missing, which `eval` then
+    /// reports).
+    #[inline]
+    fn operand<'s, T: Tracer>(
+        &'s self,
+        e: &'s CExpr,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> Option<&'s Value> {
+        match e {
+            CExpr::Const(v) => Some(v),
+            CExpr::Field(f) => {
+                let v = self.data.table(kind)?.row(row).get(f.0 as usize)?;
+                if T::ENABLED {
+                    t.read(Read::Field { field: *f, value: v.clone() });
+                }
+                Some(v)
+            }
+            CExpr::Param(p) => {
+                let (v, idx) = self.params.get(p.0 as usize)?;
+                if T::ENABLED {
+                    t.read(Read::Param { param: *p, value_index: *idx });
+                }
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
     fn builtin(&self, b: Builtin, kind: KindId, row: u32) -> EResult<Value> {
         let missing = || type_error(self.program.span, "built-in read before it was computed");
         Ok(match b {
@@ -219,7 +324,7 @@ impl Engine<'_> {
                     _ => return Err(type_error(self.program.span, "sum of a non-number")),
                 },
                 (_, Some(a)) => {
-                    if self.eval(a, child, m, &mut none)? == Value::Bool(true) {
+                    if self.eval_bool(a, child, m, &mut none)? {
                         count += 1;
                         // Untraced runs stop as soon as the answer is known.
                         if !T::ENABLED && matches!(fun, AggFn::Any | AggFn::None) {
@@ -267,22 +372,22 @@ impl Engine<'_> {
     ) -> EResult<Value> {
         // `and`/`or` short-circuit only when untraced, so explanations show every input.
         if matches!(op, BinOp::And | BinOp::Or) {
-            let x = self.eval(a, kind, row, t)? == Value::Bool(true);
+            let x = self.eval_bool(a, kind, row, t)?;
             if !T::ENABLED && (x == (op == BinOp::Or)) {
                 return Ok(Value::Bool(x));
             }
-            let y = self.eval(b, kind, row, t)? == Value::Bool(true);
+            let y = self.eval_bool(b, kind, row, t)?;
             return Ok(Value::Bool(if op == BinOp::And { x && y } else { x || y }));
+        }
+        if matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
+            return Ok(Value::Bool(self.compare(op, a, b, kind, row, t)?));
         }
         let x = self.eval(a, kind, row, t)?;
         let y = self.eval(b, kind, row, t)?;
         Ok(match op {
-            BinOp::Eq => Value::Bool(x == y),
-            BinOp::Ne => Value::Bool(x != y),
-            BinOp::Lt => Value::Bool(x < y),
-            BinOp::Le => Value::Bool(x <= y),
-            BinOp::Gt => Value::Bool(x > y),
-            BinOp::Ge => Value::Bool(x >= y),
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                Value::Bool(false)
+            }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let (Value::Num(x), Value::Num(y)) = (x, y) else {
                     return Err(type_error(span, "arithmetic on non-numbers"));

@@ -180,7 +180,7 @@ fn sample_exercises_every_rule() {
         "lao_dong_tien_tien",
     ] {
         let id = schema.fact(fact).unwrap();
-        assert!(dataset.history.held.keys().any(|(f, _)| *f == id), "no `{fact}` in history");
+        assert!(dataset.history.held().keys().any(|(f, _)| *f == id), "no `{fact}` in history");
     }
 }
 

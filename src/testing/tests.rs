@@ -303,7 +303,7 @@ fn history_counts_and_only_replaces_it() {
     let case = checked.case(0).unwrap();
     let gk = program.schema.fact("gk").unwrap();
     let ldtt = program.schema.fact("ldtt").unwrap();
-    let held = &case.data.history.held;
+    let held = &case.data.history.held();
     assert_eq!(held.get(&(gk, 0)).map(Vec::as_slice), Some(&[2022][..]));
     assert_eq!(held.get(&(ldtt, 0)), None);
 }

@@ -426,7 +426,7 @@ impl<'a> Resolver<'a> {
                     self.history(world, h);
                 }
             }
-            for cycles in world.history.held.values_mut() {
+            for cycles in world.history.held_mut().values_mut() {
                 cycles.sort_unstable();
                 cycles.dedup();
             }
@@ -647,7 +647,7 @@ impl<'a> Resolver<'a> {
         let Some((kind, row)) = self.entity(world, &h.entity) else { return };
         let program = self.program;
         if h.only {
-            world.history.held.retain(|(fact, r), _| {
+            world.history.held_mut().retain(|(fact, r), _| {
                 *r != row
                     || program.schema.facts.get(fact.0 as usize).is_none_or(|f| f.entity != kind)
             });
@@ -684,7 +684,7 @@ impl<'a> Resolver<'a> {
                     );
                     continue;
                 }
-                world.history.held.entry((fact, row)).or_default().push(hr.cycle);
+                world.history.held_mut().entry((fact, row)).or_default().push(hr.cycle);
             }
         }
     }
