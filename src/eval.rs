@@ -381,29 +381,40 @@ fn par_rows<T: Send>(
     n: usize,
     f: impl Fn(u32) -> Result<T, Box<Diagnostic>> + Sync,
 ) -> Result<Vec<T>, Box<Diagnostic>> {
-    use rayon::prelude::*;
     let row = |r: usize| u32::try_from(r).unwrap_or(u32::MAX);
-    // A plain loop into a vector of the right size: collecting a `Result` iterator cannot
-    // know the length and would grow (and copy) the vector as it goes.
-    let run = |rows: std::ops::Range<usize>| -> Result<Vec<T>, Box<Diagnostic>> {
+    let chunks = par_chunks(n, |rows| {
+        // A plain loop into a vector of the right size: collecting a `Result` iterator
+        // cannot know the length and would grow (and copy) the vector as it goes.
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             out.push(f(row(r))?);
         }
         Ok(out)
-    };
-    if n <= CHUNK {
-        return run(0..n);
-    }
-    let chunks: Vec<Result<Vec<T>, Box<Diagnostic>>> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| run(c * CHUNK..((c + 1) * CHUNK).min(n)))
-        .collect();
+    })?;
     let mut out = Vec::with_capacity(n);
     for chunk in chunks {
-        out.extend(chunk?);
+        out.extend(chunk);
     }
     Ok(out)
+}
+
+/// `f` over consecutive ranges of rows covering `0..n`, in parallel when there are many,
+/// results in row order. The error is the one of the lowest failing range, so of the lowest
+/// failing row when `f` stops at its first.
+fn par_chunks<T: Send>(
+    n: usize,
+    f: impl Fn(std::ops::Range<usize>) -> Result<T, Box<Diagnostic>> + Sync,
+) -> Result<Vec<T>, Box<Diagnostic>> {
+    use rayon::prelude::*;
+    if n <= CHUNK {
+        return Ok(vec![f(0..n)?]);
+    }
+    (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| f(c * CHUNK..((c + 1) * CHUNK).min(n)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }
 
 fn round2(d: Decimal) -> Decimal {
@@ -414,13 +425,6 @@ fn clamp(d: Decimal, max: Decimal) -> Decimal {
     d.max(Decimal::ZERO).min(max)
 }
 
-fn as_num(v: &Value) -> Decimal {
-    match v {
-        Value::Num(d) => *d,
-        _ => Decimal::ZERO,
-    }
-}
-
 impl Engine<'_> {
     fn score(&self, sc: &Scoring) -> Result<KindScores, Box<Diagnostic>> {
         let n = self.data.table(sc.kind).map_or(0, |t| t.len());
@@ -429,63 +433,77 @@ impl Engine<'_> {
             scored: true,
             total: Vec::with_capacity(n),
             grade: Vec::with_capacity(n),
-            nodes: vec![Decimal::ZERO; n * node_count],
-            adjusts: vec![Decimal::ZERO; n * sc.adjusts.len()],
+            nodes: Vec::with_capacity(n * node_count),
+            adjusts: Vec::with_capacity(n * sc.adjusts.len()),
         };
-        let rows = par_rows(n, |r| {
-            let mut points = vec![Decimal::ZERO; node_count];
-            let mut sum = Decimal::ZERO;
-            for &root in &sc.roots {
-                let p = self.node_points(sc, root, sc.kind, r, &mut points)?;
-                let w = sc.nodes.get(root).map_or(Decimal::ONE, |nd| nd.weight);
-                sum = sum.saturating_add(round2(p.saturating_mul(w)));
+        let adjust_count = sc.adjusts.len();
+        // One buffer per chunk of rows, not per row.
+        let chunks = par_chunks(n, |rows| {
+            let mut nodes = vec![Decimal::ZERO; rows.len() * node_count];
+            let mut adjusts = vec![Decimal::ZERO; rows.len() * adjust_count];
+            let mut totals = Vec::with_capacity(rows.len());
+            for (i, r) in rows.enumerate() {
+                let r = u32::try_from(r).unwrap_or(u32::MAX);
+                let points = nodes.get_mut(i * node_count..(i + 1) * node_count).unwrap_or(&mut []);
+                let amounts =
+                    adjusts.get_mut(i * adjust_count..(i + 1) * adjust_count).unwrap_or(&mut []);
+                totals.push(self.score_row(sc, r, points, amounts)?);
             }
-            let mut total = clamp(sum, sc.max);
-            let mut amounts = Vec::with_capacity(sc.adjusts.len());
-            for adj in &sc.adjusts {
-                let pts = as_num(&self.eval(&adj.points, sc.kind, r, &mut NoTrace)?);
-                let raw = match &adj.base {
-                    AdjustBase::When(c) => {
-                        if self.eval_bool(c, sc.kind, r, &mut NoTrace)? {
-                            pts
-                        } else {
-                            Decimal::ZERO
-                        }
-                    }
-                    AdjustBase::Per(c) => {
-                        pts.saturating_mul(as_num(&self.eval(c, sc.kind, r, &mut NoTrace)?))
-                    }
-                };
-                let amount = round2(adj.cap.map_or(raw.max(Decimal::ZERO), |cap| clamp(raw, cap)));
-                total = if adj.bonus {
-                    total.saturating_add(amount)
-                } else {
-                    total.saturating_sub(amount)
-                };
-                amounts.push(amount);
-            }
-            let total = total.max(Decimal::ZERO);
-            let grade = sc.grades.as_ref().map_or(0, |g| {
-                g.bands
-                    .iter()
-                    .find(|(_, from)| from.is_none_or(|f| total >= f))
-                    .map_or(0, |(pos, _)| *pos)
-            });
-            Ok((total, grade, points, amounts))
+            Ok((nodes, adjusts, totals))
         })?;
-        for (row, (total, grade, points, amounts)) in rows.into_iter().enumerate() {
-            if let Some(dst) = out.nodes.get_mut(row * node_count..(row + 1) * node_count) {
-                dst.copy_from_slice(&points);
+        for (nodes, adjusts, totals) in chunks {
+            out.nodes.extend(nodes);
+            out.adjusts.extend(adjusts);
+            for (total, grade) in totals {
+                out.total.push(total);
+                out.grade.push(grade);
             }
-            if let Some(dst) =
-                out.adjusts.get_mut(row * sc.adjusts.len()..(row + 1) * sc.adjusts.len())
-            {
-                dst.copy_from_slice(&amounts);
-            }
-            out.total.push(total);
-            out.grade.push(grade);
         }
         Ok(out)
+    }
+
+    /// One row's total and grade, filling its points per node and per bonus or penalty.
+    fn score_row(
+        &self,
+        sc: &Scoring,
+        r: u32,
+        points: &mut [Decimal],
+        amounts: &mut [Decimal],
+    ) -> Result<(Decimal, u32), Box<Diagnostic>> {
+        let mut sum = Decimal::ZERO;
+        for &root in &sc.roots {
+            let p = self.node_points(sc, root, sc.kind, r, points)?;
+            let w = sc.nodes.get(root).map_or(Decimal::ONE, |nd| nd.weight);
+            sum = sum.saturating_add(round2(p.saturating_mul(w)));
+        }
+        let mut total = clamp(sum, sc.max);
+        for (adj, slot) in sc.adjusts.iter().zip(amounts.iter_mut()) {
+            let pts = self.eval_num(&adj.points, sc.kind, r, &mut NoTrace)?;
+            let raw = match &adj.base {
+                AdjustBase::When(c) => {
+                    if self.eval_bool(c, sc.kind, r, &mut NoTrace)? {
+                        pts
+                    } else {
+                        Decimal::ZERO
+                    }
+                }
+                AdjustBase::Per(c) => {
+                    pts.saturating_mul(self.eval_num(c, sc.kind, r, &mut NoTrace)?)
+                }
+            };
+            let amount = round2(adj.cap.map_or(raw.max(Decimal::ZERO), |cap| clamp(raw, cap)));
+            total =
+                if adj.bonus { total.saturating_add(amount) } else { total.saturating_sub(amount) };
+            *slot = amount;
+        }
+        let total = total.max(Decimal::ZERO);
+        let grade = sc.grades.as_ref().map_or(0, |g| {
+            g.bands
+                .iter()
+                .find(|(_, from)| from.is_none_or(|f| total >= f))
+                .map_or(0, |(pos, _)| *pos)
+        });
+        Ok((total, grade))
     }
 
     /// Points of one node, filling `points` for it and its descendants.
@@ -509,8 +527,8 @@ impl Engine<'_> {
                 clamp(sum, node.max)
             }
             NodeKind::Ratio(actual, target) => {
-                let a = as_num(&self.eval(actual, kind, row, &mut NoTrace)?);
-                let t = as_num(&self.eval(target, kind, row, &mut NoTrace)?);
+                let a = self.eval_num(actual, kind, row, &mut NoTrace)?;
+                let t = self.eval_num(target, kind, row, &mut NoTrace)?;
                 if t <= Decimal::ZERO {
                     node.max
                 } else {
@@ -530,13 +548,11 @@ impl Engine<'_> {
                 }
             }
             NodeKind::Each(pts, per) => {
-                let pts = as_num(&self.eval(pts, kind, row, &mut NoTrace)?);
-                let per = as_num(&self.eval(per, kind, row, &mut NoTrace)?);
+                let pts = self.eval_num(pts, kind, row, &mut NoTrace)?;
+                let per = self.eval_num(per, kind, row, &mut NoTrace)?;
                 clamp(pts.saturating_mul(per), node.max)
             }
-            NodeKind::Formula(e) => {
-                clamp(as_num(&self.eval(e, kind, row, &mut NoTrace)?), node.max)
-            }
+            NodeKind::Formula(e) => clamp(self.eval_num(e, kind, row, &mut NoTrace)?, node.max),
         };
         let p = round2(p);
         if let Some(slot) = points.get_mut(idx) {
@@ -710,12 +726,12 @@ impl Engine<'_> {
                 let r = u32::try_from(row).unwrap_or(u32::MAX);
                 let mut rec = Recorder::default();
                 let v = if traces.get(row).is_some_and(Option::is_some) {
-                    self.eval(formula, award.kind, r, &mut rec)?
+                    self.eval_num(formula, award.kind, r, &mut rec)?
                 } else {
-                    self.eval(formula, award.kind, r, &mut NoTrace)?
+                    self.eval_num(formula, award.kind, r, &mut NoTrace)?
                 };
                 if let Some(slot) = reward.get_mut(row) {
-                    *slot = Some(round2(as_num(&v)));
+                    *slot = Some(round2(v));
                 }
                 if let Some(Some(t)) = traces.get_mut(row) {
                     t.reward = rec.reads;

@@ -164,6 +164,58 @@ impl Engine<'_> {
         }
     }
 
+    /// A number, as `as_num(eval(e))` gives it (0 for what is not a number), with the same
+    /// reads in the same order, but without building a [`Value`] for fields, parameters,
+    /// constants and arithmetic.
+    pub(super) fn eval_num<T: Tracer>(
+        &self,
+        e: &CExpr,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> EResult<Decimal> {
+        Ok(self.num(e, kind, row, t)?.unwrap_or(Decimal::ZERO))
+    }
+
+    /// A number, or `None` for a value of another type.
+    fn num<T: Tracer>(
+        &self,
+        e: &CExpr,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> EResult<Option<Decimal>> {
+        match e {
+            CExpr::Const(_) | CExpr::Field(_) | CExpr::Param(_) => {
+                if let Some(v) = self.operand(e, kind, row, t) {
+                    return Ok(match v {
+                        Value::Num(d) => Some(*d),
+                        _ => None,
+                    });
+                }
+            }
+            CExpr::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), a, b, span) => {
+                let x = self.num(a, kind, row, t)?;
+                let y = self.num(b, kind, row, t)?;
+                let (Some(x), Some(y)) = (x, y) else {
+                    return Err(type_error(*span, "arithmetic on non-numbers"));
+                };
+                return arith(*op, x, y, *span).map(Some);
+            }
+            CExpr::Unary(UnOp::Neg, inner) => {
+                return match self.num(inner, kind, row, t)? {
+                    Some(d) => Ok(Some(-d)),
+                    None => Err(type_error(self.program.span, "unary operand")),
+                };
+            }
+            _ => {}
+        }
+        Ok(match self.eval(e, kind, row, t)? {
+            Value::Num(d) => Some(d),
+            _ => None,
+        })
+    }
+
     /// A comparison, reading fields, parameters and constants in place.
     fn compare<T: Tracer>(
         &self,
@@ -392,26 +444,32 @@ impl Engine<'_> {
                 let (Value::Num(x), Value::Num(y)) = (x, y) else {
                     return Err(type_error(span, "arithmetic on non-numbers"));
                 };
-                let r = match op {
-                    BinOp::Add => x.checked_add(y),
-                    BinOp::Sub => x.checked_sub(y),
-                    BinOp::Mul => x.checked_mul(y),
-                    _ => {
-                        if y.is_zero() {
-                            return Err(Box::new(
-                                Diagnostic::error("eval::division_by_zero", span, "division by zero")
-                                    .with_label("the divisor is 0 for this entity")
-                                    .with_help("guard the formula, e.g. `if target > 0 then actual / target else 0`, or use `ratio`"),
-                            ));
-                        }
-                        x.checked_div(y)
-                    }
-                };
-                Value::Num(r.ok_or_else(|| overflow(span))?)
+                Value::Num(arith(op, x, y, span)?)
             }
             BinOp::And | BinOp::Or => Value::Bool(false),
         })
     }
+}
+
+/// `x op y` for the four arithmetic operators, exact, with overflow and division by zero
+/// reported at the operator.
+fn arith(op: BinOp, x: Decimal, y: Decimal, span: Span) -> EResult<Decimal> {
+    let r = match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        _ => {
+            if y.is_zero() {
+                return Err(Box::new(
+                    Diagnostic::error("eval::division_by_zero", span, "division by zero")
+                        .with_label("the divisor is 0 for this entity")
+                        .with_help("guard the formula, e.g. `if target > 0 then actual / target else 0`, or use `ratio`"),
+                ));
+            }
+            x.checked_div(y)
+        }
+    };
+    r.ok_or_else(|| overflow(span))
 }
 
 pub(super) fn overflow(span: Span) -> Box<Diagnostic> {

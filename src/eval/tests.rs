@@ -343,3 +343,207 @@ mod properties {
         }
     }
 }
+
+/// The in-place paths (`eval_bool`, `eval_num`, comparisons made without copying values) give
+/// the same answers, the same errors and the same recorded reads as a plain evaluator that
+/// copies every value out, on random well-typed expressions over `dv`'s fields, parameters
+/// and history.
+mod in_place {
+    use proptest::prelude::*;
+
+    use super::super::trace::{Read, Recorder, Tracer};
+    use super::super::*;
+    use super::{Fixture, fixture, run};
+    use crate::ast::{BinOp, UnOp, Window};
+    use crate::diag::Span;
+    use crate::model::FieldId;
+
+    /// The evaluator as it was written before the in-place paths: every node returns a
+    /// [`Value`]; leaves are read by `Engine::eval` itself.
+    fn reference<T: Tracer>(
+        en: &Engine<'_>,
+        e: &CExpr,
+        kind: KindId,
+        row: u32,
+        t: &mut T,
+    ) -> Result<Value, Box<Diagnostic>> {
+        match e {
+            CExpr::Unary(op, inner) => match (op, reference(en, inner, kind, row, t)?) {
+                (UnOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+                (UnOp::Neg, Value::Num(d)) => Ok(Value::Num(-d)),
+                _ => Err(Box::new(Diagnostic::error("eval::internal", Span::default(), "unary"))),
+            },
+            CExpr::If(c, a, b) => match reference(en, c, kind, row, t)? {
+                Value::Bool(true) => reference(en, a, kind, row, t),
+                _ => reference(en, b, kind, row, t),
+            },
+            CExpr::Binary(op, a, b, span) => {
+                if matches!(op, BinOp::And | BinOp::Or) {
+                    let x = reference(en, a, kind, row, t)? == Value::Bool(true);
+                    if !T::ENABLED && (x == (*op == BinOp::Or)) {
+                        return Ok(Value::Bool(x));
+                    }
+                    let y = reference(en, b, kind, row, t)? == Value::Bool(true);
+                    return Ok(Value::Bool(if *op == BinOp::And { x && y } else { x || y }));
+                }
+                let x = reference(en, a, kind, row, t)?;
+                let y = reference(en, b, kind, row, t)?;
+                Ok(Value::Bool(match op {
+                    BinOp::Eq => x == y,
+                    BinOp::Ne => x != y,
+                    BinOp::Lt => x < y,
+                    BinOp::Le => x <= y,
+                    BinOp::Gt => x > y,
+                    BinOp::Ge => x >= y,
+                    _ => {
+                        let (Value::Num(x), Value::Num(y)) = (x, y) else {
+                            return Err(Box::new(Diagnostic::error(
+                                "eval::internal",
+                                *span,
+                                "arith",
+                            )));
+                        };
+                        let same = CExpr::Binary(
+                            *op,
+                            Box::new(CExpr::Const(Value::Num(x))),
+                            Box::new(CExpr::Const(Value::Num(y))),
+                            *span,
+                        );
+                        return en.eval(&same, kind, row, t);
+                    }
+                }))
+            }
+            leaf => en.eval(leaf, kind, row, t),
+        }
+    }
+
+    fn field(f: &Fixture, kind: KindId, name: &str) -> CExpr {
+        let k = &f.program.schema.kinds[kind.0 as usize];
+        let i = k.fields.iter().position(|fd| fd.name == name).unwrap();
+        CExpr::Field(FieldId(i as u32))
+    }
+
+    fn bin(op: BinOp, a: CExpr, b: CExpr) -> CExpr {
+        CExpr::Binary(op, Box::new(a), Box::new(b), Span::default())
+    }
+
+    /// Numbers: constants (0 included, for division by zero), fields, parameters,
+    /// arithmetic, negation and conditionals.
+    fn num(leaves: Vec<CExpr>, bools: Vec<CExpr>) -> impl Strategy<Value = CExpr> {
+        let leaf = prop_oneof![
+            prop::sample::select(leaves),
+            (-3i64..40).prop_map(|n| CExpr::Const(Value::Num(Decimal::from(n)))),
+            Just(CExpr::Const(Value::Num(Decimal::new(25, 1)))),
+        ];
+        leaf.prop_recursive(3, 16, 3, move |inner| {
+            let ops = prop::sample::select(vec![BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div]);
+            prop_oneof![
+                (ops, inner.clone(), inner.clone()).prop_map(|(o, a, b)| bin(o, a, b)),
+                inner.clone().prop_map(|a| CExpr::Unary(UnOp::Neg, Box::new(a))),
+                (prop::sample::select(bools.clone()), inner.clone(), inner)
+                    .prop_map(|(c, a, b)| CExpr::If(Box::new(c), Box::new(a), Box::new(b))),
+            ]
+        })
+    }
+
+    /// Conditions: comparisons of numbers, history, constants, `and`, `or`, `not`, `if`.
+    fn cond(nums: BoxedStrategy<CExpr>, held: Vec<CExpr>) -> impl Strategy<Value = CExpr> {
+        let cmp = prop::sample::select(vec![
+            BinOp::Eq,
+            BinOp::Ne,
+            BinOp::Lt,
+            BinOp::Le,
+            BinOp::Gt,
+            BinOp::Ge,
+        ]);
+        let leaf = prop_oneof![
+            (cmp, nums.clone(), nums).prop_map(|(o, a, b)| bin(o, a, b)),
+            prop::sample::select(held),
+            any::<bool>().prop_map(|b| CExpr::Const(Value::Bool(b))),
+        ];
+        leaf.prop_recursive(3, 16, 3, |inner| {
+            prop_oneof![
+                (prop::sample::select(vec![BinOp::And, BinOp::Or]), inner.clone(), inner.clone())
+                    .prop_map(|(o, a, b)| bin(o, a, b)),
+                inner.clone().prop_map(|a| CExpr::Unary(UnOp::Not, Box::new(a))),
+                (inner.clone(), inner.clone(), inner).prop_map(|(c, a, b)| CExpr::If(
+                    Box::new(c),
+                    Box::new(a),
+                    Box::new(b)
+                )),
+            ]
+        })
+    }
+
+    fn same<T: PartialEq + std::fmt::Debug>(
+        a: Result<T, Box<Diagnostic>>,
+        b: Result<T, Box<Diagnostic>>,
+    ) -> Result<(), TestCaseError> {
+        match (a, b) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!((a.code, a.span), (b.code, b.span)),
+            (a, b) => prop_assert!(false, "{a:?} against {b:?}"),
+        }
+        Ok(())
+    }
+
+    fn reads(r: Recorder) -> Vec<Read> {
+        r.reads
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn in_place_paths_agree_with_the_plain_evaluator(
+            (n, c) in {
+                let f = fixture();
+                let dv = f.program.schema.kind("dv").unwrap();
+                let nums = ["thu_ly", "giai_quyet", "loi", "kien_nghi", "vi_pham"]
+                    .map(|name| field(&f, dv, name))
+                    .into_iter()
+                    .chain([CExpr::Param(ParamId(0)), CExpr::Param(ParamId(1))])
+                    .collect::<Vec<_>>();
+                let co = f.program.schema.fact("co").unwrap();
+                let held = vec![
+                    CExpr::Held(co, Window::Last),
+                    CExpr::Held(co, Window::Consecutive(2)),
+                    CExpr::Held(co, Window::OfLast(1, 3)),
+                    CExpr::EverHeld(co),
+                ];
+                let n = num(nums, held.clone()).boxed();
+                (n.clone(), cond(n, held))
+            }
+        ) {
+            let f = fixture();
+            let e = run(&f, TraceMode::Off);
+            let dv = f.program.schema.kind("dv").unwrap();
+            let en = Engine {
+                program: &f.program,
+                data: &f.data,
+                cycle: e.cycle,
+                params: &e.params,
+                scores: &e.scores,
+                ranks: &e.ranks,
+                now: &e.now,
+                children: &e.children,
+                slots: &[],
+            };
+            for row in 0..4 {
+                // Untraced.
+                same(en.eval_bool(&c, dv, row, &mut NoTrace), reference(&en, &c, dv, row, &mut NoTrace).map(|v| v == Value::Bool(true)))?;
+                same(en.eval(&c, dv, row, &mut NoTrace), reference(&en, &c, dv, row, &mut NoTrace))?;
+                let as_num = |v: Value| match v { Value::Num(d) => d, _ => Decimal::ZERO };
+                same(en.eval_num(&n, dv, row, &mut NoTrace), reference(&en, &n, dv, row, &mut NoTrace).map(as_num))?;
+                same(en.eval(&n, dv, row, &mut NoTrace), reference(&en, &n, dv, row, &mut NoTrace))?;
+                // Traced: the same verdicts and the same reads in the same order.
+                let (mut a, mut b) = (Recorder::default(), Recorder::default());
+                same(en.eval_bool(&c, dv, row, &mut a), reference(&en, &c, dv, row, &mut b).map(|v| v == Value::Bool(true)))?;
+                prop_assert_eq!(reads(a), reads(b));
+                let (mut a, mut b) = (Recorder::default(), Recorder::default());
+                same(en.eval_num(&n, dv, row, &mut a), reference(&en, &n, dv, row, &mut b).map(as_num))?;
+                prop_assert_eq!(reads(a), reads(b));
+            }
+        }
+    }
+}
