@@ -15,7 +15,7 @@ use crate::program::*;
 mod expr;
 pub mod trace;
 
-use trace::{AwardTrace, CondTrace, NoTrace, QuotaTrace, Recorder, Tracer};
+use trace::{AwardTrace, NoTrace, QuotaTrace, Recorder, TraceBuilder, Tracer};
 
 /// What to record explanations for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -643,25 +643,19 @@ impl Engine<'_> {
         award: &Award,
         row: u32,
     ) -> Result<(Outcome, AwardTrace), Box<Diagnostic>> {
-        let mut trace = AwardTrace {
-            disqualifiers: Vec::with_capacity(award.disqualifiers.len()),
-            requires: Vec::with_capacity(award.requires.len()),
-            quota: None,
-            reward: Vec::new(),
-        };
+        let mut b = TraceBuilder::with_capacity(award.disqualifiers.len() + award.requires.len());
         for d in &award.disqualifiers {
-            let mut rec = Recorder::default();
-            let holds = self.cond(d, award.kind, row, &mut rec)?;
-            trace.disqualifiers.push(CondTrace { holds, reads: rec.reads });
+            let holds = self.cond(d, award.kind, row, b.next())?;
+            b.close(holds);
         }
         for r in &award.requires {
-            let mut rec = Recorder::default();
-            let holds = self.cond(r, award.kind, row, &mut rec)?;
-            trace.requires.push(CondTrace { holds, reads: rec.reads });
+            let holds = self.cond(r, award.kind, row, b.next())?;
+            b.close(holds);
         }
-        let outcome = if trace.disqualifiers.iter().any(|c| c.holds) {
+        let trace = b.finish(award.disqualifiers.len());
+        let outcome = if trace.disqualifiers().iter().any(|c| c.holds) {
             Outcome::Disqualified
-        } else if trace.requires.iter().all(|c| c.holds) {
+        } else if trace.requires().iter().all(|c| c.holds) {
             Outcome::Eligible
         } else {
             Outcome::NotEligible
@@ -680,27 +674,37 @@ impl Engine<'_> {
             let reward = self.rewards(award, &outcome, &mut traces)?;
             return Ok(AwardResult { outcome, reward, traces });
         }
-        let decided = par_rows(n, |r| {
-            let traced = match mode {
-                TraceMode::Off => false,
-                TraceMode::All => true,
-                TraceMode::Entity(k, er) => k == award.kind && er == r,
-            };
-            if traced {
-                let (o, t) = self.decide_traced(award, r)?;
-                Ok((o, Some(t)))
-            } else {
-                Ok((self.decide_fast(award, r)?, None))
+        let traced = |r: u32| match mode {
+            TraceMode::Off => false,
+            TraceMode::All => true,
+            TraceMode::Entity(k, er) => k == award.kind && er == r,
+        };
+        // Outcomes and traces are built apart, chunk by chunk, and moved once.
+        let chunks = par_chunks(n, |rows| {
+            let mut outcome = Vec::with_capacity(rows.len());
+            let mut traces = Vec::with_capacity(rows.len());
+            for r in rows {
+                let r = u32::try_from(r).unwrap_or(u32::MAX);
+                if traced(r) {
+                    let (o, t) = self.decide_traced(award, r)?;
+                    outcome.push(o);
+                    traces.push(Some(t));
+                } else {
+                    outcome.push(self.decide_fast(award, r)?);
+                    traces.push(None);
+                }
             }
+            Ok((outcome, traces))
         })?;
         let mut outcome = Vec::with_capacity(n);
         // Traces exist only when some row was traced: one slot per row then.
-        let mut traces: Vec<Option<AwardTrace>> = Vec::new();
-        let any_traced = decided.iter().any(|(_, t)| t.is_some());
-        for (o, t) in decided {
-            outcome.push(o);
+        let any_traced = chunks.iter().any(|(_, t)| t.iter().any(Option::is_some));
+        let mut traces: Vec<Option<AwardTrace>> =
+            Vec::with_capacity(if any_traced { n } else { 0 });
+        for (o, t) in chunks {
+            outcome.extend(o);
             if any_traced {
-                traces.push(t);
+                traces.extend(t);
             }
         }
         if let Some(q) = &award.quota {

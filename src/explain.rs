@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::ast::{AggFn, AwardCategory, Window};
 use crate::diag::{SourceMap, Span};
-use crate::eval::trace::{CondTrace, QuotaTrace, Read};
+use crate::eval::trace::{AwardTrace, CondTrace, QuotaTrace, Read};
 use crate::eval::{Evaluation, Outcome};
 use crate::lang::Lang;
 use crate::model::{Dataset, KindId, Type, Value};
@@ -294,30 +294,29 @@ pub fn explain(
         let Some(res) = eval.awards.get(ai) else { continue };
         let Some(&outcome) = res.outcome.get(row as usize) else { continue };
         let trace = res.traces.get(row as usize).and_then(Option::as_ref);
-        let reads_of = |c: &CondTrace| {
-            c.reads.iter().map(|r| read_explain(program, data, eval, kind, row, r, lang)).collect()
-        };
-        let cond = |c: &Cond, t: Option<&CondTrace>| CondExplain {
+        let cond = |c: &Cond, t: &AwardTrace, ct: &CondTrace| CondExplain {
             label: c.label.clone(),
             basis: c.basis.clone(),
-            holds: t.is_some_and(|t| t.holds),
+            holds: ct.holds,
             location: sources.location(c.expr_span).to_string(),
             rule: excerpt(sources, c.expr_span),
-            inputs: t.map(reads_of).unwrap_or_default(),
+            inputs: t
+                .reads_of(ct)
+                .iter()
+                .map(|r| read_explain(program, data, eval, kind, row, r, lang))
+                .collect(),
         };
         let disqualifiers: Vec<CondExplain> = match trace {
             Some(t) => a
                 .disqualifiers
                 .iter()
-                .zip(&t.disqualifiers)
-                .map(|(c, ct)| cond(c, Some(ct)))
+                .zip(t.disqualifiers())
+                .map(|(c, ct)| cond(c, t, ct))
                 .collect(),
             None => Vec::new(),
         };
         let requirements: Vec<CondExplain> = match trace {
-            Some(t) => {
-                a.requires.iter().zip(&t.requires).map(|(c, ct)| cond(c, Some(ct))).collect()
-            }
+            Some(t) => a.requires.iter().zip(t.requires()).map(|(c, ct)| cond(c, t, ct)).collect(),
             None => Vec::new(),
         };
         let quota = match (&a.quota, trace.and_then(|t| t.quota.clone())) {

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Engine;
-use super::trace::{Read, Tracer};
+use super::trace::{Cycles, Read, Tracer};
 use crate::ast::{AggFn, BinOp, UnOp, Window};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{FactId, KindId, Value};
@@ -90,7 +90,7 @@ impl Engine<'_> {
                 let past = self.data.history.cycles(*fact, row);
                 let holds = now || past.iter().any(|c| *c < self.cycle.year);
                 if T::ENABLED {
-                    let mut held_in: Vec<i32> =
+                    let mut held_in: Cycles =
                         past.iter().copied().filter(|c| *c < self.cycle.year).collect();
                     if now {
                         held_in.push(self.cycle.year);
@@ -327,7 +327,7 @@ impl Engine<'_> {
         }
     }
 
-    fn held<T: Tracer>(&self, fact: FactId, window: Window, row: u32) -> (bool, Vec<i32>) {
+    fn held<T: Tracer>(&self, fact: FactId, window: Window, row: u32) -> (bool, Cycles) {
         let year = self.cycle.year;
         let (first, last, need) = match window {
             Window::Current => (year, year, 1),
@@ -342,12 +342,12 @@ impl Engine<'_> {
                     count += 1;
                 } else if matches!(window, Window::Consecutive(_) | Window::Current | Window::Last)
                 {
-                    return (false, Vec::new());
+                    return (false, Cycles::new());
                 }
             }
-            return (count >= need, Vec::new());
+            return (count >= need, Cycles::new());
         }
-        let held_in: Vec<i32> = (first..=last).filter(|c| self.held_at(fact, row, *c)).collect();
+        let held_in: Cycles = (first..=last).filter(|c| self.held_at(fact, row, *c)).collect();
         let count = u32::try_from(held_in.len()).unwrap_or(u32::MAX);
         (count >= need, held_in)
     }

@@ -250,11 +250,10 @@ fn a_trace_records_what_each_requirement_read() {
     let f = fixture();
     let e = run(&f, TraceMode::Entity(KindId(2), 4));
     let t = e.awards[0].traces[4].as_ref().unwrap();
-    assert!(t.requires[0].holds);
-    assert!(!t.requires[1].holds, "p5 joined in September");
+    assert!(t.requires()[0].holds);
+    assert!(!t.requires()[1].holds, "p5 joined in September");
     assert!(
-        t.requires[1]
-            .reads
+        t.reads_of(&t.requires()[1])
             .iter()
             .any(|r| matches!(r, trace::Read::Field { value: Value::Date(_), .. }))
     );
@@ -323,8 +322,8 @@ mod properties {
             for (award, res) in program.awards.iter().zip(&traced.awards) {
                 for (o, t) in res.outcome.iter().zip(&res.traces) {
                     let t = t.as_ref().unwrap();
-                    let disq = t.disqualifiers.iter().any(|c| c.holds);
-                    let req = t.requires.iter().all(|c| c.holds);
+                    let disq = t.disqualifiers().iter().any(|c| c.holds);
+                    let req = t.requires().iter().all(|c| c.holds);
                     let expected = if disq { Outcome::Disqualified } else if !req { Outcome::NotEligible } else { *o };
                     prop_assert_eq!(*o, expected, "award {}", award.name);
                     prop_assert_eq!(t.quota.is_some(), award.quota.is_some() && !disq && req);

@@ -12,6 +12,9 @@ use crate::ast::{AggFn, Window};
 use crate::model::{FactId, FieldId, KindId, Value};
 use crate::program::{Builtin, ParamId};
 
+/// Cycles in which a fact was held, oldest first; a few are kept inline, without allocating.
+pub type Cycles = smallvec::SmallVec<[i32; 4]>;
+
 /// Something an expression read while it was evaluated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Read {
@@ -43,7 +46,7 @@ pub enum Read {
         /// The window asked for.
         window: Window,
         /// Cycles in the window in which the entity held it.
-        held_in: Vec<i32>,
+        held_in: Cycles,
         /// The verdict.
         holds: bool,
     },
@@ -52,7 +55,7 @@ pub enum Read {
         /// The fact.
         fact: FactId,
         /// Cycles in which it was held, up to this one.
-        held_in: Vec<i32>,
+        held_in: Cycles,
     },
     /// An extra name supplied by the caller (workflow guards).
     Slot {
@@ -97,26 +100,29 @@ impl Tracer for NoTrace {
 /// Keeps every distinct read in order.
 #[derive(Debug, Default, Clone)]
 pub struct Recorder {
-    /// Reads in first-seen order, without repeats.
+    /// Reads in first-seen order, without repeats since `start`.
     pub reads: Vec<Read>,
+    /// Where the current condition's reads begin: repeats are looked for from here on.
+    start: usize,
 }
 
 impl Tracer for Recorder {
     const ENABLED: bool = true;
     fn read(&mut self, read: Read) {
-        if !self.reads.contains(&read) {
+        if !self.reads.get(self.start..).is_some_and(|r| r.contains(&read)) {
             self.reads.push(read);
         }
     }
 }
 
-/// The trace of one requirement or disqualifier.
+/// The trace of one requirement or disqualifier. Its reads live in the [`AwardTrace`]:
+/// [`AwardTrace::reads_of`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CondTrace {
     /// Whether the condition held.
     pub holds: bool,
-    /// What it read.
-    pub reads: Vec<Read>,
+    /// What it read: a range of the award trace's reads.
+    reads: std::ops::Range<u32>,
 }
 
 /// How the quota treated an eligible entity.
@@ -135,16 +141,80 @@ pub struct QuotaTrace {
 }
 
 /// The full explanation of one (entity, award) decision.
+///
+/// One decision's reads are kept together in one vector, and its conditions in another, so
+/// that tracing every decision of a large cycle costs two allocations per decision rather
+/// than one per condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwardTrace {
-    /// One per disqualifier, in declared order.
-    pub disqualifiers: Vec<CondTrace>,
-    /// One per requirement, in declared order.
-    pub requires: Vec<CondTrace>,
+    /// Disqualifiers, then requirements, each in declared order.
+    conds: Vec<CondTrace>,
+    /// How many of `conds` are disqualifiers.
+    disqualifiers: usize,
+    /// Every condition's reads, one range after another.
+    reads: Vec<Read>,
     /// Quota treatment, when eligible and the award has a quota.
     pub quota: Option<QuotaTrace>,
     /// Reads of the reward formula.
     pub reward: Vec<Read>,
+}
+
+impl AwardTrace {
+    /// One trace per disqualifier, in declared order.
+    pub fn disqualifiers(&self) -> &[CondTrace] {
+        self.conds.get(..self.disqualifiers).unwrap_or(&[])
+    }
+
+    /// One trace per requirement, in declared order.
+    pub fn requires(&self) -> &[CondTrace] {
+        self.conds.get(self.disqualifiers..).unwrap_or(&[])
+    }
+
+    /// What a condition of this trace read, in first-seen order, without repeats.
+    pub fn reads_of(&self, c: &CondTrace) -> &[Read] {
+        self.reads.get(c.reads.start as usize..c.reads.end as usize).unwrap_or(&[])
+    }
+}
+
+/// Builds an [`AwardTrace`]: each condition is traced in turn into one shared [`Recorder`].
+#[derive(Debug, Default)]
+pub(crate) struct TraceBuilder {
+    conds: Vec<CondTrace>,
+    rec: Recorder,
+}
+
+impl TraceBuilder {
+    /// A builder for an award with `conds` conditions.
+    pub(crate) fn with_capacity(conds: usize) -> TraceBuilder {
+        TraceBuilder {
+            conds: Vec::with_capacity(conds),
+            rec: Recorder { reads: Vec::with_capacity(conds * 2), start: 0 },
+        }
+    }
+
+    /// The recorder for the next condition.
+    pub(crate) fn next(&mut self) -> &mut Recorder {
+        self.rec.start = self.rec.reads.len();
+        &mut self.rec
+    }
+
+    /// Close the condition whose reads were just recorded.
+    pub(crate) fn close(&mut self, holds: bool) {
+        let start = u32::try_from(self.rec.start).unwrap_or(u32::MAX);
+        let end = u32::try_from(self.rec.reads.len()).unwrap_or(u32::MAX);
+        self.conds.push(CondTrace { holds, reads: start..end });
+    }
+
+    /// The trace, given how many of the conditions were disqualifiers.
+    pub(crate) fn finish(self, disqualifiers: usize) -> AwardTrace {
+        AwardTrace {
+            conds: self.conds,
+            disqualifiers,
+            reads: self.rec.reads,
+            quota: None,
+            reward: Vec::new(),
+        }
+    }
 }
 
 /// A parameter value used, for explanations.
