@@ -289,13 +289,14 @@ fn expected_names(e: &pest::error::Error<Rule>, positives: &[Rule], lang: Lang) 
         .map(|r| rule_name(*r, lang))
         .collect();
     // Punctuation the grammar expected here (`:`, `}`…); keywords come in as rules. `_`
-    // starts a name, and the byte-order mark is whitespace; neither is worth naming.
+    // starts a name, and the byte-order mark is whitespace; neither is worth naming, nor a
+    // comment's start (`#..#` is its `#`, matched as a one-character range).
     if let Some(attempts) = e.parse_attempts() {
         for token in attempts.expected_tokens() {
             let token = token.to_string();
             if token.chars().all(|c| c.is_ascii_punctuation())
                 && !token.is_empty()
-                && !matches!(token.as_str(), "//" | "#" | "\\" | "-" | "_" | "\"")
+                && !matches!(token.as_str(), "//" | "#" | "#..#" | "\\" | "-" | "_" | "\"")
             {
                 names.push(format!("`{token}`"));
             }

@@ -85,6 +85,10 @@ pub(crate) fn content_len(text: &str) -> usize {
         let body = text.get(..end).unwrap_or("");
         let line_start = body.rfind('\n').map_or(0, |i| i + 1);
         let line = body.get(line_start..).unwrap_or("");
+        // Most spans hold neither `#` nor `/`: no comment to look for.
+        if !line.bytes().any(|b| b == b'#' || b == b'/') {
+            return end;
+        }
         let Some(comment) = comment_start(line) else { return end };
         end = body.get(..line_start + comment).unwrap_or("").trim_end().len();
     }
@@ -760,6 +764,9 @@ pub(super) fn ident(p: Pair<'_, Rule>, f: FileId) -> Ident {
 pub(super) fn string(p: Pair<'_, Rule>, f: FileId) -> Result<Str> {
     let span = span_of(&p, f);
     let inner = p.into_inner().next().map_or("", |i| i.as_str());
+    if !inner.contains('\\') {
+        return Ok(Str { value: inner.to_owned(), span });
+    }
     let mut value = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(ch) = chars.next() {

@@ -155,3 +155,121 @@ fn names_that_begin_like_keywords_stay_names() {
         assert_eq!(matched(Rule::ident, word), None, "`{word}` is a keyword");
     }
 }
+
+/// The rules `keyword` (the reserved words) stands for, as `grammar/rules.pest` lists them.
+const RESERVED: &[Rule] = &[
+    Rule::kw_cycles,
+    Rule::kw_ruleset,
+    Rule::kw_effective,
+    Rule::kw_from,
+    Rule::kw_to,
+    Rule::kw_basis,
+    Rule::kw_param,
+    Rule::kw_enum,
+    Rule::kw_entity,
+    Rule::kw_in,
+    Rule::kw_default,
+    Rule::kw_scoring,
+    Rule::kw_for,
+    Rule::kw_weight,
+    Rule::kw_group,
+    Rule::kw_ratio,
+    Rule::kw_pass,
+    Rule::kw_each,
+    Rule::kw_formula,
+    Rule::kw_actual,
+    Rule::kw_target,
+    Rule::kw_when,
+    Rule::kw_points,
+    Rule::kw_per,
+    Rule::kw_bonus,
+    Rule::kw_penalty,
+    Rule::kw_cap,
+    Rule::kw_otherwise,
+    Rule::kw_within,
+    Rule::kw_by,
+    Rule::kw_asc,
+    Rule::kw_desc,
+    Rule::kw_mark,
+    Rule::kw_extern,
+    Rule::kw_title,
+    Rule::kw_commendation,
+    Rule::kw_authority,
+    Rule::kw_require,
+    Rule::kw_disqualify,
+    Rule::kw_quota,
+    Rule::kw_of,
+    Rule::kw_vote,
+    Rule::kw_all,
+    Rule::kw_present,
+    Rule::kw_secret,
+    Rule::kw_open,
+    Rule::kw_reward,
+    Rule::kw_not,
+    Rule::kw_and,
+    Rule::kw_or,
+    Rule::kw_if,
+    Rule::kw_then,
+    Rule::kw_else,
+    Rule::kw_held,
+    Rule::kw_consecutive,
+    Rule::kw_last,
+    Rule::kw_ever,
+    Rule::kw_members,
+    Rule::kw_share,
+    Rule::kw_every,
+    Rule::kw_any,
+    Rule::kw_none,
+    Rule::kw_true,
+    Rule::kw_false,
+];
+
+/// `keyword`, written as a trie of spellings for speed, matches exactly where one of the
+/// reserved rules matches: tried on every keyword of both languages, on their words and the
+/// beginnings of each, followed by letters, digits, `_`, spaces, tabs or a line break, and on
+/// the first word of each multi-word keyword followed by any keyword's word.
+#[test]
+fn the_keyword_trie_matches_the_reserved_rules() {
+    let reserved = |t: &str| RESERVED.iter().any(|r| RulesParser::parse(*r, t).is_ok());
+    let trie = |t: &str| RulesParser::parse(Rule::keyword, t).is_ok();
+    let mut words: Vec<String> = Vec::new();
+    let mut whole: Vec<String> = Vec::new();
+    for k in KEYWORDS {
+        for lang in [Lang::En, Lang::Vi] {
+            let spelling = example(k.spelling(lang));
+            whole.extend(spelling.split(' ').map(String::from));
+            let chars: Vec<char> = spelling.chars().collect();
+            words.extend((1..=chars.len()).map(|n| chars.iter().take(n).collect::<String>()));
+        }
+    }
+    words.extend(whole.iter().cloned());
+    words.sort();
+    words.dedup();
+    whole.sort();
+    whole.dedup();
+    let tails = ["", "x", "_", "1", "ữ", " ", "\t", "\n", "(", " \t x"];
+    let mut probes: Vec<String> = Vec::new();
+    for w in &words {
+        probes.extend(tails.iter().map(|t| format!("{w}{t}")));
+    }
+    // The first word of a multi-word keyword, followed by any keyword's word.
+    let mut firsts: Vec<&str> = KEYWORDS
+        .iter()
+        .flat_map(|k| [k.en, k.vi])
+        .filter(|s| s.contains(' ') && !s.starts_with('{'))
+        .filter_map(|s| s.split(' ').next())
+        .collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    for w in &whole {
+        for first in &firsts {
+            probes.push(format!("{first} {w}"));
+            probes.push(format!("{first}  \t{w} x"));
+            probes.push(format!("{first} {w}x"));
+            probes.push(format!("{first}\n{w}"));
+        }
+    }
+    for p in &probes {
+        assert_eq!(trie(p), reserved(p), "`{}`", p.escape_debug());
+    }
+}
