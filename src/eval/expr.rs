@@ -114,7 +114,8 @@ impl Engine<'_> {
                 Ok(v)
             }
             CExpr::Call(func, args, span) => {
-                let mut vals = Vec::with_capacity(args.len());
+                // Built-in functions take at most three arguments: no allocation.
+                let mut vals = smallvec::SmallVec::<[Value; 3]>::new();
                 for a in args {
                     vals.push(self.eval(a, kind, row, t)?);
                 }
@@ -226,14 +227,7 @@ impl Engine<'_> {
         row: u32,
         t: &mut T,
     ) -> EResult<bool> {
-        let test = |x: &Value, y: &Value| match op {
-            BinOp::Eq => x == y,
-            BinOp::Ne => x != y,
-            BinOp::Lt => x < y,
-            BinOp::Le => x <= y,
-            BinOp::Gt => x > y,
-            _ => x >= y,
-        };
+        let test = |x: &Value, y: &Value| test(op, x, y);
         Ok(match self.operand(a, kind, row, t) {
             Some(x) => match self.operand(b, kind, row, t) {
                 Some(y) => test(x, y),
@@ -448,6 +442,28 @@ impl Engine<'_> {
             }
             BinOp::And | BinOp::Or => Value::Bool(false),
         })
+    }
+}
+
+/// `x op y` for the six comparisons: one ordering, then the operator's answer. Enumeration
+/// positions and numbers, the common cases, are compared without going through [`Value`]'s
+/// derived order.
+#[inline(always)]
+fn test(op: BinOp, x: &Value, y: &Value) -> bool {
+    use std::cmp::Ordering;
+    let ord = match (x, y) {
+        (Value::Enum(a), Value::Enum(b)) => a.cmp(b),
+        (Value::Num(a), Value::Num(b)) => a.cmp(b),
+        (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+        _ => x.cmp(y),
+    };
+    match op {
+        BinOp::Eq => ord == Ordering::Equal,
+        BinOp::Ne => ord != Ordering::Equal,
+        BinOp::Lt => ord == Ordering::Less,
+        BinOp::Le => ord != Ordering::Greater,
+        BinOp::Gt => ord == Ordering::Greater,
+        _ => ord != Ordering::Less,
     }
 }
 
