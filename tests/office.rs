@@ -72,6 +72,41 @@ fn the_demo_refuses_to_overwrite_another_database() {
     assert_eq!(std::fs::read_to_string(dir.path().join("real.db")).unwrap(), "not to be touched");
 }
 
+/// Explaining several proposals at once traces the cycle once and reads the traces; each
+/// explanation is exactly the one a single `explain` gives, which evaluates the cycle again.
+#[test]
+fn explaining_many_proposals_gives_each_ones_own_explanation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_eq!(thidua_in(d, &["demo"]).status.code(), Some(0));
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", "thidua-demo.db"];
+        all.extend(args);
+        let o = thidua_in(d, &all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+        out(&o)
+    };
+    let ids = ["1", "2", "3", "4", "5", "6", "7"];
+    let texts: Vec<String> = ids.iter().map(|id| run(&["explain", id])).collect();
+    let mut args = vec!["explain"];
+    args.extend(ids);
+    assert_eq!(run(&args), texts.join("\n"));
+    let jsons: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| serde_json::from_str(&run(&["explain", id, "--format", "json"])).unwrap())
+        .collect();
+    args.extend(["--format", "json"]);
+    let all: serde_json::Value = serde_json::from_str(&run(&args)).unwrap();
+    assert_eq!(all, serde_json::Value::Array(jsons));
+    // In Vietnamese too, and in the order asked.
+    let vi: Vec<String> = ["7", "2"].iter().map(|id| run(&["--lang", "vi", "explain", id])).collect();
+    assert_eq!(run(&["--lang", "vi", "explain", "7", "2"]), vi.join("\n"));
+    // An unknown id among them is an error that names it.
+    let o = thidua_in(d, &["--db", "thidua-demo.db", "explain", "1", "99"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(err(&o).contains("99"), "{}", err(&o));
+}
+
 /// Run the demo, then change one stored byte and see `verify` point at the event.
 #[test]
 fn verify_locates_a_tampered_event() {

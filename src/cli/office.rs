@@ -99,10 +99,13 @@ pub(crate) enum OfficeCommand {
     },
     /// Counts by award and stage, and overdue proposals.
     Status,
-    /// One proposal's full explanation for auditors.
+    /// Proposals' full explanations for auditors. With several ids, every decision of the
+    /// cycle is traced once and each explanation reads its trace, so explaining many
+    /// proposals costs little more than explaining one.
     Explain {
-        /// Proposal id.
-        id: u64,
+        /// Proposal ids, explained in the order given.
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<u64>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
@@ -401,12 +404,25 @@ pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format, lang:
             let loaded = office.load()?;
             thidua::audit::status(&office, &loaded, at.date())
         }
-        OfficeCommand::Explain { id, format } => {
-            let loaded = office.load()?;
-            match format {
-                ExplainFormat::Text => thidua::audit::explain_in(&office, &loaded, *id, lang),
-                ExplainFormat::Json => thidua::audit::explain_json_in(&office, &loaded, *id, lang),
+        OfficeCommand::Explain { ids, format } => {
+            let mut loaded = office.load()?;
+            if ids.len() > 1 {
+                loaded.keep_traces()?;
             }
+            let mut each = Vec::with_capacity(ids.len());
+            for id in ids {
+                each.push(match format {
+                    ExplainFormat::Text => thidua::audit::explain_in(&office, &loaded, *id, lang)?,
+                    ExplainFormat::Json => {
+                        thidua::audit::explain_json_in(&office, &loaded, *id, lang)?
+                    }
+                });
+            }
+            Ok(match (format, each.len()) {
+                (_, 1) => each.concat(),
+                (ExplainFormat::Text, _) => each.join("\n"),
+                (ExplainFormat::Json, _) => json_array(&each),
+            })
         }
         OfficeCommand::History { entity } => {
             let loaded = office.load()?;
@@ -435,4 +451,22 @@ pub(crate) fn run(command: &OfficeCommand, args: &OfficeArgs, fmt: Format, lang:
         Ok(out) => (Exit::Ok, out, String::new()),
         Err(e) => fail(e, fmt),
     }
+}
+
+/// Pretty JSON documents, one per element of an array, each indented one level.
+fn json_array(docs: &[String]) -> String {
+    let mut out = String::from("[\n");
+    for (i, doc) in docs.iter().enumerate() {
+        for line in doc.trim_end().lines() {
+            out.push_str("  ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        if i + 1 < docs.len() {
+            out.pop();
+            out.push_str(",\n");
+        }
+    }
+    out.push_str("]\n");
+    out
 }
