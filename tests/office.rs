@@ -99,7 +99,8 @@ fn explaining_many_proposals_gives_each_ones_own_explanation() {
     let all: serde_json::Value = serde_json::from_str(&run(&args)).unwrap();
     assert_eq!(all, serde_json::Value::Array(jsons));
     // In Vietnamese too, and in the order asked.
-    let vi: Vec<String> = ["7", "2"].iter().map(|id| run(&["--lang", "vi", "explain", id])).collect();
+    let vi: Vec<String> =
+        ["7", "2"].iter().map(|id| run(&["--lang", "vi", "explain", id])).collect();
     assert_eq!(run(&["--lang", "vi", "explain", "7", "2"]), vi.join("\n"));
     // An unknown id among them is an error that names it.
     let o = thidua_in(d, &["--db", "thidua-demo.db", "explain", "1", "99"]);

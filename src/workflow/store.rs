@@ -67,7 +67,22 @@ pub fn share_of(share: Decimal, n: u32) -> Decimal {
 /// Whether `count` of `base` reaches a share. Nothing passes on a base of 0. The engine
 /// decides votes and quorums with this, and `verify` replays them with it.
 pub fn meets(count: u32, share: Decimal, base: u32) -> bool {
-    base > 0 && Decimal::from(count) >= share_of(share, base)
+    if base == 0 {
+        return false;
+    }
+    // A share with at most 9 decimal places (80%, 0.9, 66.5%) times a whole number needs no
+    // rounding to 9 places, so `count ≥ share × base` can be decided exactly in integers:
+    // `count × 10^scale ≥ mantissa × base`. Other shares (2/3 as a decimal) take the general
+    // rule; both give the same answer (property-tested).
+    let scale = share.scale();
+    if scale <= 9 {
+        let lhs = i128::from(count) * 10i128.pow(scale);
+        let rhs = share.mantissa().checked_mul(i128::from(base));
+        if let Some(rhs) = rhs {
+            return lhs >= rhs;
+        }
+    }
+    Decimal::from(count) >= share_of(share, base)
 }
 
 /// How a proposal was opened.
@@ -411,6 +426,29 @@ mod tests {
         let two_thirds = Decimal::from(2) / Decimal::from(3);
         assert!(meets(6, two_thirds, 9));
         assert!(!meets(5, two_thirds, 9));
+    }
+
+    proptest::proptest! {
+        /// The integer fast path decides exactly as the general rule, for shares of any
+        /// scale (0 to 28 places), counts and bases.
+        #[test]
+        fn meets_agrees_with_the_general_rule(
+            hi in proptest::prelude::any::<u64>(),
+            lo in proptest::prelude::any::<u64>(),
+            scale in 0u32..=28,
+            base in 0u32..5_000,
+            delta in -2i64..=2,
+        ) {
+            // A share between 0 and 1.5 with `scale` places, and a count at the threshold.
+            let bound = 15 * 10u128.pow(scale) / 10 + 1;
+            let m = ((u128::from(hi) << 64) | u128::from(lo)) % bound;
+            let share = Decimal::from_i128_with_scale(i128::try_from(m).unwrap(), scale);
+            let at = (share * Decimal::from(base)).floor();
+            let at = rust_decimal::prelude::ToPrimitive::to_i64(&at).unwrap();
+            let count = u32::try_from((at + delta).max(0)).unwrap();
+            let general = base > 0 && Decimal::from(count) >= super::share_of(share, base);
+            proptest::prop_assert_eq!(meets(count, share, base), general);
+        }
     }
 
     #[test]
