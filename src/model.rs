@@ -66,6 +66,10 @@ impl Type {
 /// A runtime value. Numbers of every numeric type are exact decimals.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
+// A whole-word tag puts every payload at offset 8, so copying a value moves three aligned
+// words; with a one-byte tag, payloads started at offsets 1 and 4 and each copy ended in
+// overlapping partial stores that stalled the next read of it. The size stays 24 bytes.
+#[repr(u64)]
 pub enum Value {
     /// Any number (integer, decimal, percent as a fraction, money).
     Num(Decimal),
@@ -78,6 +82,8 @@ pub enum Value {
     /// An enumeration variant, by position in declared order.
     Enum(u32),
 }
+
+const _: () = assert!(std::mem::size_of::<Value>() == 24);
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

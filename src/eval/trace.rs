@@ -148,7 +148,7 @@ pub struct QuotaTrace {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwardTrace {
     /// Disqualifiers, then requirements, each in declared order.
-    conds: Vec<CondTrace>,
+    conds: Conds,
     /// How many of `conds` are disqualifiers.
     disqualifiers: usize,
     /// Every condition's reads, one range after another.
@@ -176,10 +176,13 @@ impl AwardTrace {
     }
 }
 
+/// An award's condition traces: most awards have a handful, kept inline.
+type Conds = smallvec::SmallVec<[CondTrace; 6]>;
+
 /// Builds an [`AwardTrace`]: each condition is traced in turn into one shared [`Recorder`].
 #[derive(Debug, Default)]
 pub(crate) struct TraceBuilder {
-    conds: Vec<CondTrace>,
+    conds: Conds,
     rec: Recorder,
 }
 
@@ -187,7 +190,7 @@ impl TraceBuilder {
     /// A builder for an award with `conds` conditions.
     pub(crate) fn with_capacity(conds: usize) -> TraceBuilder {
         TraceBuilder {
-            conds: Vec::with_capacity(conds),
+            conds: Conds::with_capacity(conds),
             rec: Recorder { reads: Vec::with_capacity(conds * 2), start: 0 },
         }
     }
