@@ -70,6 +70,20 @@ impl<'i> Children<'i> {
 
 pub(super) fn span_of(p: &Pair<'_, Rule>, file: FileId) -> Span {
     let s = p.as_span();
+    // Tokens end where they are written: a name, a number or a string never ends in
+    // whitespace or a comment, so there is nothing to trim.
+    if matches!(
+        p.as_rule(),
+        Rule::ident
+            | Rule::name
+            | Rule::string
+            | Rule::number
+            | Rule::integer
+            | Rule::date
+            | Rule::percent
+    ) {
+        return Span::new(file, s.start(), s.end());
+    }
     Span::new(file, s.start(), s.start() + content_len(s.as_str()))
 }
 
