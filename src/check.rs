@@ -4,7 +4,7 @@
 //! warnings apart from errors. Declarations may appear in any order; evaluation order comes
 //! from the dependency graph of scores, ranks, marks and awards (a cycle is an error).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -162,6 +162,9 @@ pub(crate) struct Checker<'a> {
     award_of: BTreeMap<FactId, usize>,
     /// Extra names a caller supplies values for (workflow guards), by slot.
     pub(crate) slots: Vec<(String, Type)>,
+    /// Fact id by name, for the facts [`Checker::declare_facts`] adds to the schema: a rule set
+    /// with a thousand awards looks a fact up several thousand times.
+    fact_ids: HashMap<String, FactId>,
 }
 
 impl<'a> Checker<'a> {
@@ -179,6 +182,17 @@ impl<'a> Checker<'a> {
             mark_of: BTreeMap::new(),
             award_of: BTreeMap::new(),
             slots: Vec::new(),
+            fact_ids: HashMap::new(),
+        }
+    }
+
+    /// Look up a fact by name: [`Schema::fact`], through the index while it covers every
+    /// fact of the schema (not when a caller set the schema itself).
+    pub(crate) fn fact(&self, name: &str) -> Option<FactId> {
+        if self.fact_ids.len() == self.schema.facts.len() {
+            self.fact_ids.get(name).copied()
+        } else {
+            self.schema.fact(name)
         }
     }
 
@@ -486,8 +500,11 @@ impl<'a> Checker<'a> {
                 _ => continue,
             };
             let Some(entity) = self.resolve_kind(kind) else { continue };
-            if self.schema.fact(&name.name).is_some() {
+            if self.fact(&name.name).is_some() {
                 continue; // duplicate, already reported
+            }
+            if let Ok(id) = u32::try_from(self.schema.facts.len()) {
+                self.fact_ids.insert(name.name.clone(), FactId(id));
             }
             self.schema.facts.push(FactDef {
                 name: name.name.clone(),

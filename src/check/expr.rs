@@ -316,7 +316,7 @@ impl Checker<'_> {
             d = d.with_help(format!(
                 "`{n}` is a variant of `{en}`; compare it with a field of that type, e.g. `field == {n}`"
             ));
-        } else if self.schema.fact(n).is_some() {
+        } else if self.fact(n).is_some() {
             d = d.with_help(format!("`{n}` is an award or mark; write `held {n}`"));
         }
         self.diags.push(d);
@@ -503,7 +503,7 @@ impl Checker<'_> {
         fact: &crate::ast::Ident,
         kind: KindId,
     ) -> Option<crate::model::FactId> {
-        let Some(id) = self.schema.fact(&fact.name) else {
+        let Some(id) = self.fact(&fact.name) else {
             let names: Vec<&str> = self.schema.facts.iter().map(|f| f.name.as_str()).collect();
             let mut d = Diagnostic::error(
                 "check::unknown_award",

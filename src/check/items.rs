@@ -377,7 +377,7 @@ impl Checker<'_> {
 
     pub(super) fn compile_mark(&mut self, m: &ast::MarkDecl) -> Option<(Mark, Vec<Dep>)> {
         let kind = self.schema.kind(&m.kind.name)?;
-        let fact = self.schema.fact(&m.name.name)?;
+        let fact = self.fact(&m.name.name)?;
         let mut deps = Vec::new();
         let when = self.check_bool(&m.when, kind, &mut deps, "a mark's condition");
         self.mark_of.insert(fact, self.mark_of.len());
@@ -395,7 +395,7 @@ impl Checker<'_> {
 
     pub(super) fn compile_award(&mut self, a: &ast::AwardDecl) -> Option<(Award, Vec<Dep>)> {
         let kind = self.schema.kind(&a.kind.name)?;
-        let fact = self.schema.fact(&a.name.name)?;
+        let fact = self.fact(&a.name.name)?;
         let mut deps = Vec::new();
         self.single("basis", a.basis.iter().map(|b| b.span));
         self.single("authority", a.authority.iter().map(|b| b.span));
@@ -528,7 +528,7 @@ impl Checker<'_> {
             let of = match &q.of {
                 None => Denominator::Headcount,
                 Some(o) if o.name == "headcount" => Denominator::Headcount,
-                Some(o) => match self.schema.fact(&o.name) {
+                Some(o) => match self.fact(&o.name) {
                     Some(f) => {
                         let fdef = self.schema.facts.get(f.0 as usize)?;
                         if fdef.entity != kind {
