@@ -146,8 +146,13 @@ fn read_header(
     for (i, name) in record.iter().enumerate() {
         let name = name.trim();
         let span = || cell_span(reader.file, reader.text, reader.start, i);
+        // Past the error limit nothing more is reported: finding a cell's span scans the
+        // header again and a suggestion compares names, which for a header of many thousand
+        // bad columns would take quadratic time for messages that are dropped.
+        let full = loader.full();
         match expected.iter().position(|(n, _)| *n == name) {
             Some(e) => match by_expected.get(e).copied().flatten() {
+                Some(_) if full => {}
                 Some(first) => loader.report(
                     Diagnostic::error(
                         "data::duplicate_column",
@@ -167,6 +172,7 @@ fn read_header(
                     }
                 }
             },
+            None if full => {}
             None if name.is_empty() => loader.report(
                 Diagnostic::error("data::unknown_column", span(), "column without a name")
                     .with_label("empty column name")

@@ -437,6 +437,21 @@ fn errors_stop_at_the_limit() {
     assert_eq!(errs[0].0, "data::unknown_column");
 }
 
+/// Found by the data fuzzer (a slow unit): a header of thousands of bad column names. Past
+/// the error limit nothing more is looked at, so this stays linear in the header's length;
+/// it used to scan the header again for every column.
+#[test]
+fn a_header_of_many_bad_columns_reports_only_up_to_the_limit() {
+    let mut text = String::from("id,ten");
+    for i in 0..20_000 {
+        text.push_str(&format!(",x{i}"));
+    }
+    text.push_str(",ten\nc1,Cụm 1\n");
+    let errs = errors(load_with(&[("cum.csv", &text)]));
+    assert_eq!(errs.len(), MAX_ERRORS);
+    assert!(errs.iter().all(|e| e.0 == "data::unknown_column"), "{errs:?}");
+}
+
 const JSON: &str = r#"{
   "cum": [ { "id": "cum1", "ten": "Cụm 1" } ],
   "don_vi": [
