@@ -16,95 +16,23 @@ use crate::harness::{Config, Report, Res, Row, Target, fail, median, ratio};
 use crate::rego::{Mode, Rego};
 use crate::thidua_side::Side;
 
-/// How many awards.
-const AWARDS: usize = 1000;
 /// How many people the two engines must agree on before timing.
 const CHECKED_PEOPLE: usize = 200;
 
 const W1_RULES: &str = include_str!("../workloads/w1.rules");
 
-/// History facts the windows ask about.
-const FACTS: [&str; 4] = ["lao_dong_tien_tien", "cstdcs", "htxs", "htt_tro_len"];
-const RATINGS: [(&str, u8); 3] = [("HT", 1), ("HTT", 2), ("HTXS", 3)];
-const DISCIPLINE: [(&str, u8); 2] = [("khien_trach", 1), ("canh_cao", 2)];
+/// The generated awards and their rule text, shared with `benches/load.rs`.
+#[path = "../../common/awards1000.rs"]
+mod generated;
 
-/// The parameters of award `i` (1-based).
-struct Award {
-    rating: usize,
-    months: usize,
-    fact: &'static str,
-    times: usize,
-    discipline: usize,
-    absent: usize,
-    needs_previous: bool,
-}
+use generated::{AWARDS, DISCIPLINE, RATINGS, award};
 
-fn award(i: usize) -> Award {
-    Award {
-        rating: i % 3,
-        months: 6 + i % 60,
-        fact: FACTS.get(i % 4).copied().unwrap_or("cstdcs"),
-        times: 1 + (i / 4) % 2,
-        discipline: i % 2,
-        absent: 3 + i % 3,
-        needs_previous: i.is_multiple_of(10),
-    }
-}
-
-/// The rule file: W1's enumerations and entities, the history facts as external awards, and
-/// the generated awards.
+/// The rule file of the generated awards.
 fn rules_text() -> Res<String> {
-    let Some((_, from_enums)) = W1_RULES.split_once("\nenum xep_loai") else {
-        return fail("w1.rules has no `enum xep_loai`");
-    };
-    let Some((schema, _)) = from_enums.split_once("\nmark htxs") else {
-        return fail("w1.rules has no `mark htxs`");
-    };
-    let mut out = String::from(
-        "ruleset gen1000 \"1.000 danh hiệu sinh tự động\"\n  cycle 2025 from 2025-01-01 to \
-         2025-12-31\n  effective from 2024-10-01\n  basis \"Quy chế mẫu\"\n\nenum xep_loai",
-    );
-    out.push_str(schema);
-    for fact in [
-        "lao_dong_tien_tien",
-        "cstdcs",
-        "htxs",
-        "htt_tro_len",
-        "bang_khen_vkstc",
-        "giay_khen",
-        "bang_khen_ttg",
-    ] {
-        let _ = writeln!(out, "extern {fact} for can_bo");
+    match generated::rules_text(W1_RULES) {
+        Some(text) => Ok(text),
+        None => fail("w1.rules has no `enum xep_loai` or no `mark htxs`"),
     }
-    for fact in
-        ["tap_the_ldtt", "tap_the_ldxs", "co_thi_dua_nganh", "co_thi_dua_cp", "giay_khen_tap_the"]
-    {
-        let _ = writeln!(out, "extern {fact} for don_vi");
-    }
-    for i in 1..=AWARDS {
-        let a = award(i);
-        let rating = RATINGS.get(a.rating).map_or("HTT", |r| r.0);
-        let discipline = DISCIPLINE.get(a.discipline).map_or("khien_trach", |d| d.0);
-        let _ = write!(
-            out,
-            "\ntitle a{i:04} \"Danh hiệu số {i}\" for can_bo {{\n  \
-             basis \"Quy chế mẫu, Điều {i}\"\n  \
-             require \"Xếp loại\": xep_loai >= {rating}\n  \
-             require \"Thời gian công tác\": months_between(ngay_tuyen_dung, cycle_end) >= {}\n  \
-             require \"Thành tích\": held {} in {} of last 3 cycles\n",
-            a.months, a.fact, a.times
-        );
-        if a.needs_previous {
-            let _ = writeln!(out, "  require \"Đạt danh hiệu trước\": held a{:04}", i - 1);
-        }
-        let _ = write!(
-            out,
-            "  disqualify \"Kỷ luật\": ky_luat >= {discipline}\n  \
-             disqualify \"Nghỉ dài ngày\": thang_nghi >= {}\n}}\n",
-            a.absent
-        );
-    }
-    Ok(out)
 }
 
 /// The same awards in Rego.
