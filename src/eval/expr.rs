@@ -78,13 +78,7 @@ impl Engine<'_> {
                 Value::Bool(false) => self.eval(b, kind, row, t),
                 _ => Err(type_error(self.program.span, "if condition")),
             },
-            CExpr::Held(fact, window) => {
-                let (holds, held_in) = self.held::<T>(*fact, *window, row);
-                if T::ENABLED {
-                    t.read(Read::Held { fact: *fact, window: *window, held_in, holds });
-                }
-                Ok(Value::Bool(holds))
-            }
+            CExpr::Held(fact, window) => Ok(Value::Bool(self.held(*fact, *window, row, t))),
             CExpr::EverHeld(fact) => {
                 let now = self.held_now(*fact, row);
                 let past = self.data.history.cycles(*fact, row);
@@ -154,13 +148,7 @@ impl Engine<'_> {
             CExpr::Field(_) => {
                 Ok(self.operand(e, kind, row, t).is_some_and(|v| *v == Value::Bool(true)))
             }
-            CExpr::Held(fact, window) => {
-                let (holds, held_in) = self.held::<T>(*fact, *window, row);
-                if T::ENABLED {
-                    t.read(Read::Held { fact: *fact, window: *window, held_in, holds });
-                }
-                Ok(holds)
-            }
+            CExpr::Held(fact, window) => Ok(self.held(*fact, *window, row, t)),
             _ => Ok(self.eval(e, kind, row, t)? == Value::Bool(true)),
         }
     }
@@ -227,17 +215,16 @@ impl Engine<'_> {
         row: u32,
         t: &mut T,
     ) -> EResult<bool> {
-        let test = |x: &Value, y: &Value| test(op, x, y);
         Ok(match self.operand(a, kind, row, t) {
             Some(x) => match self.operand(b, kind, row, t) {
-                Some(y) => test(x, y),
-                None => test(x, &self.eval(b, kind, row, t)?),
+                Some(y) => test(op, x, y),
+                None => test(op, x, &self.eval(b, kind, row, t)?),
             },
             None => {
                 let x = self.eval(a, kind, row, t)?;
                 match self.operand(b, kind, row, t) {
-                    Some(y) => test(&x, y),
-                    None => test(&x, &self.eval(b, kind, row, t)?),
+                    Some(y) => test(op, &x, y),
+                    None => test(op, &x, &self.eval(b, kind, row, t)?),
                 }
             }
         })
@@ -321,7 +308,9 @@ impl Engine<'_> {
         }
     }
 
-    fn held<T: Tracer>(&self, fact: FactId, window: Window, row: u32) -> (bool, Cycles) {
+    /// Whether the entity held `fact` over `window`, recording the cycles it held it in
+    /// when traced. Untraced, it stops at the first cycle that settles the answer.
+    fn held<T: Tracer>(&self, fact: FactId, window: Window, row: u32, t: &mut T) -> bool {
         let year = self.cycle.year;
         let (first, last, need) = match window {
             Window::Current => (year, year, 1),
@@ -336,14 +325,15 @@ impl Engine<'_> {
                     count += 1;
                 } else if matches!(window, Window::Consecutive(_) | Window::Current | Window::Last)
                 {
-                    return (false, Cycles::new());
+                    return false;
                 }
             }
-            return (count >= need, Cycles::new());
+            return count >= need;
         }
         let held_in: Cycles = (first..=last).filter(|c| self.held_at(fact, row, *c)).collect();
-        let count = u32::try_from(held_in.len()).unwrap_or(u32::MAX);
-        (count >= need, held_in)
+        let holds = u32::try_from(held_in.len()).unwrap_or(u32::MAX) >= need;
+        t.read(Read::Held { fact, window, held_in, holds });
+        holds
     }
 
     fn aggregate<T: Tracer>(
