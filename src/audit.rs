@@ -19,10 +19,9 @@ use crate::workflow::store::{EventKind, EventStore as _};
 
 type Result<T> = std::result::Result<T, OfficeError>;
 
-mod history_vi;
 mod verify;
 
-use history_vi::{event_text, history_vi};
+use crate::workflow::show::event_text;
 pub use verify::{Divergence, Verification, verify};
 
 /// Stage counts per award and overdue proposals, like a bình xét dashboard.
@@ -540,11 +539,7 @@ pub fn explain_in(office: &Office, loaded: &Loaded, id: u64, lang: Lang) -> Resu
     }
     // 5. History.
     let _ = writeln!(out, "\n5. {}", lang.pick("History", "Lịch sử"));
-    let history = match lang {
-        Lang::En => crate::workflow::show::history(&p),
-        Lang::Vi => history_vi(&p),
-    };
-    for line in history.lines() {
+    for line in crate::workflow::show::history_in(&p, lang).lines() {
         let _ = writeln!(out, "   {line}");
     }
     Ok(out)

@@ -1,8 +1,10 @@
-//! Showing a workflow: a text outline for people and Graphviz DOT for diagrams.
+//! Showing a workflow: a text outline for people and Graphviz DOT for diagrams; and a
+//! proposal's history, in English or Vietnamese.
 
 use std::fmt::Write as _;
 
 use super::{BodyKind, Flow, Threshold};
+use crate::lang::Lang;
 use crate::program::Program;
 
 /// A readable outline: roles, bodies, then each stage with its vote and ways out.
@@ -194,143 +196,275 @@ pub fn dot(flow: &Flow) -> String {
     out
 }
 
-/// A proposal's history, one line per event: when, who, what.
+/// A proposal's history in English, one line per event: when, who, what.
 pub fn history(p: &super::engine::Proposal) -> String {
-    use super::store::{BallotMode, EventKind, Source};
+    history_in(p, Lang::En)
+}
+
+/// A proposal's history in `lang`, one line per event: when, who, what. The layout is the
+/// same in both languages; only the phrases (beside each other below) and the texts the
+/// engine recorded (vote rules, tally reasons, guards, through the catalog) are translated.
+pub fn history_in(p: &super::engine::Proposal, lang: Lang) -> String {
     let mut out = String::new();
     for e in &p.events {
-        let what = match &e.kind {
-            EventKind::Nominated { entity, award, cycle, ruleset, source, .. } => format!(
-                "nominated `{entity}` for `{award}`, cycle {cycle}, under rule set {}…; {}",
-                ruleset.get(..12).unwrap_or(ruleset),
-                match source {
-                    Source::Eligible => String::from("from the eligible list"),
-                    Source::Manual(r) => format!("by hand: {r}"),
-                }
-            ),
-            EventKind::Entered { stage, via, due, note, guards } => {
-                let mut s = format!("entered `{stage}`");
-                if let Some(v) = via {
-                    let _ = write!(s, " via `{v}`");
-                }
-                if let Some(d) = due {
-                    let _ = write!(s, ", due {d}");
-                }
-                if !guards.is_empty() {
-                    let _ = write!(s, "; checked: {}", guards.join("; "));
-                }
-                if let Some(n) = note {
-                    let _ = write!(s, "; note: {n}");
-                }
-                s
-            }
-            EventKind::FieldsSet { hook, fields } => {
-                let f: Vec<String> =
-                    fields.iter().map(|(k, v)| format!("{k} = {}", hook_text(v))).collect();
-                format!("hook {hook} set {}", f.join(", "))
-            }
-            EventKind::RoundOpened {
-                round,
-                body,
-                electorate,
-                excluded,
-                threshold,
-                of_all,
-                quorum,
-                secret,
-                written,
-                rule,
-                ..
-            } => {
-                let mut s = format!(
-                    "opened round {round} of `{body}`: {} member(s){}; threshold ≥ {}% of {}{}{}{}; rule: {rule}",
-                    electorate.len(),
-                    if excluded.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({} excluded on their own proposal)", excluded.join(", "))
-                    },
-                    (threshold * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
-                    if *of_all { "all members" } else { "votes cast" },
-                    quorum
-                        .map(|q| format!(
-                            ", quorum {}%",
-                            (q * rust_decimal::Decimal::ONE_HUNDRED).round_dp(1).normalize()
-                        ))
-                        .unwrap_or_default(),
-                    if *secret { ", secret ballot" } else { ", open ballot" },
-                    if *written { ", written votes accepted" } else { "" }
-                );
-                if electorate.len() <= 12 {
-                    let _ = write!(s, "; members: {}", electorate.join(", "));
-                }
-                s
-            }
-            EventKind::BallotCast { round, voter, mode, choice } => format!(
-                "ballot in round {round} from `{voter}` ({}){}",
-                match mode {
-                    BallotMode::Present => "present",
-                    BallotMode::Written => "in writing",
-                },
-                choice.map(|c| format!(": {c:?}").to_lowercase()).unwrap_or_default()
-            ),
-            EventKind::RoundClosed {
-                round,
-                counts,
-                present,
-                written,
-                members,
-                passed,
-                tied,
-                reason,
-                ..
-            } => format!(
-                "closed round {round}: {} for, {} against, {} abstain; {present} present, {written} in writing, of {members} → {}; {reason}",
-                counts.for_,
-                counts.against,
-                counts.abstain,
-                match (passed, tied) {
-                    (Some(true), _) => "PASSED",
-                    (Some(false), _) => "FAILED",
-                    (None, true) => "TIED",
-                    (None, false) => "VOID",
-                }
-            ),
-            EventKind::Revoked { grounds, decision } => {
-                format!("REVOKED: {grounds}; decision: {decision}")
-            }
-            EventKind::Migrated { from, to, eligible } => format!(
-                "moved from rule set {}… to {}…; {} under the new rules",
-                from.get(..12).unwrap_or(from),
-                to.get(..12).unwrap_or(to),
-                if *eligible { "eligible" } else { "NOT eligible" }
-            ),
-            EventKind::Decided { passed, reason } => {
-                format!(
-                    "decided after the last round: {} — {reason}",
-                    if *passed { "passed" } else { "failed" }
-                )
-            }
-        };
-        let _ =
-            writeln!(out, "{:>3} {} {}: {what}", e.version, e.at.format("%Y-%m-%d %H:%M"), e.actor);
+        let _ = writeln!(
+            out,
+            "{:>3} {} {}: {}",
+            e.version,
+            e.at.format("%Y-%m-%d %H:%M"),
+            e.actor,
+            event_line(&e.kind, lang)
+        );
     }
     out
 }
 
-fn hook_text(v: &crate::hooks::HookValue) -> String {
-    use crate::hooks::HookValue;
-    match v {
-        HookValue::Unit => String::from("()"),
-        HookValue::Bool(b) => b.to_string(),
-        HookValue::Num(d) => d.normalize().to_string(),
-        HookValue::Text(t) => format!("{t:?}"),
-        HookValue::List(l) => {
-            format!("[{}]", l.iter().map(hook_text).collect::<Vec<_>>().join(", "))
+/// What one event of a history says, in `lang`.
+fn event_line(kind: &super::store::EventKind, lang: Lang) -> String {
+    use super::store::{BallotMode, EventKind, Source};
+    let w = |en: &'static str, vi: &'static str| lang.pick(en, vi);
+    let short = |h: &str| h.get(..12).unwrap_or(h).to_string();
+    match kind {
+        EventKind::Nominated { entity, award, cycle, ruleset, source, .. } => format!(
+            "{} `{entity}` {} `{award}`, {} {cycle}, {} {}…; {}",
+            w("nominated", "đề nghị"),
+            w("for", "cho"),
+            w("cycle", "chu kỳ"),
+            w("under rule set", "theo bộ quy tắc"),
+            short(ruleset),
+            match source {
+                Source::Eligible =>
+                    w("from the eligible list", "từ danh sách đủ điều kiện").to_string(),
+                Source::Manual(r) => format!("{}: {r}", w("by hand", "đề nghị trực tiếp")),
+            }
+        ),
+        EventKind::Entered { stage, via, due, note, guards } => {
+            let mut s = format!("{} `{stage}`", w("entered", "vào bước"));
+            if let Some(v) = via {
+                let _ = write!(s, " {} `{v}`", w("via", "qua"));
+            }
+            if let Some(d) = due {
+                let _ = write!(s, ", {} {d}", w("due", "hạn"));
+            }
+            if !guards.is_empty() {
+                let g: Vec<String> = guards.iter().map(|g| guard_text(g, lang)).collect();
+                let _ = write!(s, "; {}: {}", w("checked", "đã kiểm tra"), g.join("; "));
+            }
+            if let Some(n) = note {
+                let _ = write!(s, "; {}: {n}", w("note", "ghi chú"));
+            }
+            s
         }
-        HookValue::Map(m) => format!(
-            "#{{{}}}",
-            m.iter().map(|(k, v)| format!("{k}: {}", hook_text(v))).collect::<Vec<_>>().join(", ")
+        EventKind::FieldsSet { hook, fields } => {
+            let f: Vec<String> =
+                fields.iter().map(|(k, v)| format!("{k} = {}", hook_text(v, lang))).collect();
+            format!("hook {hook} {} {}", w("set", "ghi"), f.join(", "))
+        }
+        EventKind::RoundOpened {
+            round,
+            body,
+            electorate,
+            excluded,
+            threshold,
+            of_all,
+            quorum,
+            secret,
+            written,
+            rule,
+            ..
+        } => {
+            let mut s = format!(
+                "{} {round} {} `{body}`: {} {}{}; {} ≥ {}% {}{}{}{}; {}: {}",
+                w("opened round", "mở vòng"),
+                w("of", "của"),
+                electorate.len(),
+                w("member(s)", "thành viên"),
+                if excluded.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({} {})",
+                        excluded.join(", "),
+                        w(
+                            "excluded on their own proposal",
+                            "không bỏ phiếu cho đề nghị của chính mình"
+                        )
+                    )
+                },
+                w("threshold", "ngưỡng"),
+                (threshold * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
+                if *of_all {
+                    w("of all members", "tổng số thành viên")
+                } else {
+                    w("of votes cast", "số phiếu biểu quyết")
+                },
+                quorum
+                    .map(|q| format!(
+                        ", {} {}%",
+                        w("quorum", "túc số"),
+                        (q * rust_decimal::Decimal::ONE_HUNDRED).round_dp(1).normalize()
+                    ))
+                    .unwrap_or_default(),
+                if *secret {
+                    w(", secret ballot", ", bỏ phiếu kín")
+                } else {
+                    w(", open ballot", ", biểu quyết công khai")
+                },
+                if *written {
+                    w(", written votes accepted", ", nhận phiếu bằng văn bản")
+                } else {
+                    ""
+                },
+                w("rule", "quy định"),
+                event_text(rule, lang)
+            );
+            if electorate.len() <= 12 {
+                let _ = write!(s, "; {}: {}", w("members", "thành viên"), electorate.join(", "));
+            }
+            s
+        }
+        EventKind::BallotCast { round, voter, mode, choice } => format!(
+            "{} {round} {} `{voter}` ({}){}",
+            w("ballot in round", "phiếu vòng"),
+            w("from", "của"),
+            mode_word(*mode, lang),
+            choice.map(|c| format!(": {}", choice_word(c, lang))).unwrap_or_default()
+        ),
+        EventKind::RoundClosed {
+            round,
+            counts,
+            present,
+            written,
+            members,
+            passed,
+            tied,
+            reason,
+            ..
+        } => {
+            use super::store::Choice;
+            format!(
+                "{} {round}: {} {}, {} {}, {} {}; {present} {}, {written} {}, {} {members} → {}; {}",
+                w("closed round", "kết thúc vòng"),
+                counts.for_,
+                choice_word(Choice::For, lang),
+                counts.against,
+                choice_word(Choice::Against, lang),
+                counts.abstain,
+                choice_word(Choice::Abstain, lang),
+                mode_word(BallotMode::Present, lang),
+                mode_word(BallotMode::Written, lang),
+                w("of", "trên"),
+                match (passed, tied) {
+                    (Some(true), _) => w("PASSED", "THÔNG QUA"),
+                    (Some(false), _) => w("FAILED", "KHÔNG THÔNG QUA"),
+                    (None, true) => w("TIED", "HÒA"),
+                    (None, false) => w("VOID", "KHÔNG CÓ KẾT QUẢ"),
+                },
+                event_text(reason, lang)
+            )
+        }
+        EventKind::Revoked { grounds, decision } => format!(
+            "{}: {grounds}; {}: {decision}",
+            w("REVOKED", "HỦY BỎ"),
+            w("decision", "quyết định")
+        ),
+        EventKind::Migrated { from, to, eligible } => format!(
+            "{} {}… {} {}…; {} {}",
+            w("moved from rule set", "chuyển từ bộ quy tắc"),
+            short(from),
+            w("to", "sang"),
+            short(to),
+            if *eligible {
+                w("eligible", "đủ điều kiện")
+            } else {
+                w("NOT eligible", "KHÔNG đủ điều kiện")
+            },
+            w("under the new rules", "theo quy tắc mới")
+        ),
+        // The reason is shown as recorded in both languages (unlike a round's).
+        EventKind::Decided { passed, reason } => format!(
+            "{}: {} — {reason}",
+            w("decided after the last round", "quyết định sau vòng cuối"),
+            if *passed { w("passed", "thông qua") } else { w("failed", "không thông qua") }
         ),
     }
 }
+
+/// A ballot's choice, as a ballot line and a tally name it.
+fn choice_word(c: super::store::Choice, lang: Lang) -> &'static str {
+    use super::store::Choice;
+    match c {
+        Choice::For => lang.pick("for", "tán thành"),
+        Choice::Against => lang.pick("against", "không tán thành"),
+        Choice::Abstain => lang.pick("abstain", "không biểu quyết"),
+    }
+}
+
+/// How a ballot was given, as a ballot line and a tally name it.
+fn mode_word(m: super::store::BallotMode, lang: Lang) -> &'static str {
+    use super::store::BallotMode;
+    match m {
+        BallotMode::Present => lang.pick("present", "có mặt"),
+        BallotMode::Written => lang.pick("in writing", "bằng văn bản"),
+    }
+}
+
+fn truth_word(b: bool, lang: Lang) -> &'static str {
+    if b { lang.pick("true", "đúng") } else { lang.pick("false", "sai") }
+}
+
+/// The catalog's translation of a text the workflow engine recorded, if `lang` needs one
+/// and the catalog has it.
+fn translated(text: &str, lang: Lang) -> Option<String> {
+    match lang {
+        Lang::En => None,
+        Lang::Vi => crate::diag::vi::translate_event(text),
+    }
+}
+
+/// A text the workflow engine recorded (a vote rule, a tally reason), in `lang`: the
+/// catalog's translation, or the text as recorded.
+pub(crate) fn event_text(text: &str, lang: Lang) -> String {
+    translated(text, lang).unwrap_or_else(|| text.to_string())
+}
+
+/// A guard as recorded (`eligible and rank == 1 [eligible = true, rank = 1]`, or a guard
+/// hook's result) in `lang`: the catalog's translation if it has one; otherwise the condition
+/// is rule text and stays, and the booleans it read are named in `lang`.
+fn guard_text(g: &str, lang: Lang) -> String {
+    if let Some(t) = translated(g, lang) {
+        return t;
+    }
+    let Some((cond, reads)) = g.strip_suffix(']').and_then(|r| r.rsplit_once(" [")) else {
+        return g.to_string();
+    };
+    let reads: Vec<String> = reads
+        .split(", ")
+        .map(|r| match r.rsplit_once(" = ") {
+            Some((name, "true")) => format!("{name} = {}", truth_word(true, lang)),
+            Some((name, "false")) => format!("{name} = {}", truth_word(false, lang)),
+            _ => r.to_string(),
+        })
+        .collect();
+    format!("{cond} [{}]", reads.join(", "))
+}
+
+/// A hook's value as the history shows it.
+fn hook_text(v: &crate::hooks::HookValue, lang: Lang) -> String {
+    use crate::hooks::HookValue;
+    let text = |v: &HookValue| hook_text(v, lang);
+    match v {
+        HookValue::Unit => String::from("()"),
+        HookValue::Bool(b) => truth_word(*b, lang).to_string(),
+        HookValue::Num(d) => d.normalize().to_string(),
+        HookValue::Text(t) => format!("{t:?}"),
+        HookValue::List(l) => format!("[{}]", l.iter().map(text).collect::<Vec<_>>().join(", ")),
+        HookValue::Map(m) => format!(
+            "#{{{}}}",
+            m.iter().map(|(k, v)| format!("{k}: {}", text(v))).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;
