@@ -12,6 +12,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Dataset, FactId, KindId, Value};
 use crate::program::*;
 
+mod batch;
 mod expr;
 pub mod trace;
 
@@ -324,9 +325,7 @@ pub fn evaluate(
                 if let Some(mark) = program.marks.get(m) {
                     let n = data.table(mark.kind).map_or(0, |t| t.len());
                     let engine = Engine::over(program, data, cycle, &params, &state);
-                    let held = par_rows(n, |row| {
-                        engine.eval_bool(&mark.when, mark.kind, row, &mut NoTrace)
-                    })?;
+                    let held = engine.mark(mark, n)?;
                     if let Some(slot) = state.now.get_mut(mark.fact.0 as usize) {
                         *slot = Some(held.clone());
                     }
@@ -373,30 +372,6 @@ pub fn evaluate(
 
 /// Rows per parallel chunk: large enough that scheduling costs little next to evaluating.
 const CHUNK: usize = 2048;
-
-/// `f` over rows `0..n` in row order, in parallel chunks when there are many rows. Rows are
-/// independent within a step (each reads only earlier steps' results), so the answer is the
-/// same as a sequential loop's, and so is the error: the one of the lowest failing row.
-fn par_rows<T: Send>(
-    n: usize,
-    f: impl Fn(u32) -> Result<T, Box<Diagnostic>> + Sync,
-) -> Result<Vec<T>, Box<Diagnostic>> {
-    let row = |r: usize| u32::try_from(r).unwrap_or(u32::MAX);
-    let chunks = par_chunks(n, |rows| {
-        // A plain loop into a vector of the right size: collecting a `Result` iterator
-        // cannot know the length and would grow (and copy) the vector as it goes.
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push(f(row(r))?);
-        }
-        Ok(out)
-    })?;
-    let mut out = Vec::with_capacity(n);
-    for chunk in chunks {
-        out.extend(chunk);
-    }
-    Ok(out)
-}
 
 /// `f` over consecutive ranges of rows covering `0..n`, in parallel when there are many,
 /// results in row order. The error is the one of the lowest failing range, so of the lowest
@@ -622,6 +597,94 @@ impl Engine<'_> {
         self.eval_bool(&c.expr, kind, row, t)
     }
 
+    /// Decide a range of rows, untraced, a column at a time ([`batch`]). Where a row fails,
+    /// the range is decided again row by row, so that the error is the lowest failing row's.
+    fn decide_range(
+        &self,
+        award: &Award,
+        rows: std::ops::Range<usize>,
+    ) -> Result<Vec<Outcome>, Box<Diagnostic>> {
+        let mut outcome = Vec::with_capacity(rows.len());
+        let mut first = rows.start;
+        while first < rows.end {
+            let len = (rows.end - first).min(batch::BLOCK);
+            if self.decide_columns(award, first, len, &mut outcome).is_err() {
+                break;
+            }
+            first += len;
+        }
+        if first >= rows.end {
+            return Ok(outcome);
+        }
+        rows.map(|r| self.decide_fast(award, u32::try_from(r).unwrap_or(u32::MAX))).collect()
+    }
+
+    /// [`Engine::decide_fast`] for `len` rows from `first`, a condition at a time: each
+    /// condition is evaluated only on the rows still undecided.
+    fn decide_columns(
+        &self,
+        award: &Award,
+        first: usize,
+        len: usize,
+        outcome: &mut Vec<Outcome>,
+    ) -> Result<(), Box<Diagnostic>> {
+        let mut live = batch::Bits::all(len);
+        let mut disqualified = batch::Bits::none(len);
+        for d in &award.disqualifiers {
+            let holds = self.bits(&d.expr, award.kind, first, &live, true)?;
+            disqualified.or(&holds);
+            live.and_not(&holds);
+        }
+        for r in &award.requires {
+            let holds = self.bits(&r.expr, award.kind, first, &live, true)?;
+            live.and(&holds);
+        }
+        for (w, (&d, &e)) in disqualified.words().iter().zip(live.words()).enumerate() {
+            for bit in 0..len.saturating_sub(w * 64).min(64) {
+                outcome.push(if d >> bit & 1 == 1 {
+                    Outcome::Disqualified
+                } else if e >> bit & 1 == 1 {
+                    Outcome::Eligible
+                } else {
+                    Outcome::NotEligible
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a mark holds, per row, a column at a time; row by row again where a row fails.
+    fn mark(&self, mark: &Mark, n: usize) -> Result<Vec<bool>, Box<Diagnostic>> {
+        let chunks = par_chunks(n, |rows| {
+            let mut out = Vec::with_capacity(rows.len());
+            let mut first = rows.start;
+            while first < rows.end {
+                let len = (rows.end - first).min(batch::BLOCK);
+                let all = batch::Bits::all(len);
+                let Ok(holds) = self.bits(&mark.when, mark.kind, first, &all, true) else { break };
+                out.extend((0..len).map(|i| holds.get(i)));
+                first += len;
+            }
+            if first >= rows.end {
+                return Ok(out);
+            }
+            rows.map(|r| {
+                self.eval_bool(
+                    &mark.when,
+                    mark.kind,
+                    u32::try_from(r).unwrap_or(u32::MAX),
+                    &mut NoTrace,
+                )
+            })
+            .collect()
+        })?;
+        let mut out = Vec::with_capacity(n);
+        for chunk in chunks {
+            out.extend(chunk);
+        }
+        Ok(out)
+    }
+
     /// Decide one entity, untraced: disqualifiers first, then requirements, stopping early.
     fn decide_fast(&self, award: &Award, row: u32) -> Result<Outcome, Box<Diagnostic>> {
         for d in &award.disqualifiers {
@@ -666,7 +729,11 @@ impl Engine<'_> {
     fn award(&self, award: &Award, mode: TraceMode) -> Result<AwardResult, Box<Diagnostic>> {
         let n = self.data.table(award.kind).map_or(0, |t| t.len());
         if mode == TraceMode::Off {
-            let mut outcome = par_rows(n, |r| self.decide_fast(award, r))?;
+            let chunks = par_chunks(n, |rows| self.decide_range(award, rows))?;
+            let mut outcome = Vec::with_capacity(n);
+            for chunk in chunks {
+                outcome.extend(chunk);
+            }
             let mut traces = Vec::new();
             if let Some(q) = &award.quota {
                 self.apply_quota(award, q, &mut outcome, &mut traces)?;

@@ -393,10 +393,33 @@ impl History {
         self.held.get(&(fact, row)).is_some_and(|c| c.binary_search(&cycle).is_ok())
     }
 
+    /// The year bit sets of one fact, for reading many rows at once.
+    pub fn year_bits(&self, fact: FactId) -> YearBits<'_> {
+        match self.index().facts.get(fact.0 as usize) {
+            Some(fb) => YearBits { base: fb.base, complete: fb.complete, rows: &fb.bits },
+            // Never held by anyone.
+            None => YearBits { base: 0, complete: true, rows: &[] },
+        }
+    }
+
     /// The cycles in which `row` held `fact`.
     pub fn cycles(&self, fact: FactId, row: u32) -> &[i32] {
         self.held.get(&(fact, row)).map_or(&[], Vec::as_slice)
     }
+}
+
+/// The cycles in which each row held one fact, as bit sets: bit `y - base` of `rows[row]` is
+/// set when the row held the fact in cycle `y`. Cycles from `base + 64` on were held by no
+/// row. Cycles before `base` were held by no row when `complete`; otherwise ask
+/// [`History::held_in`]. A row past the end of `rows` held the fact in no cycle.
+#[derive(Clone, Copy, Debug)]
+pub struct YearBits<'a> {
+    /// The cycle of bit 0.
+    pub base: i32,
+    /// Whether no row held the fact before `base`.
+    pub complete: bool,
+    /// One bit set per row.
+    pub rows: &'a [u64],
 }
 
 /// One cycle's inputs, checked against a [`Schema`].

@@ -310,21 +310,24 @@ impl Engine<'_> {
 
     /// Whether the entity held `fact` over `window`, recording the cycles it held it in
     /// when traced. Untraced, it stops at the first cycle that settles the answer.
-    fn held<T: Tracer>(&self, fact: FactId, window: Window, row: u32, t: &mut T) -> bool {
-        let year = self.cycle.year;
-        let (first, last, need) = match window {
-            Window::Current => (year, year, 1),
-            Window::Last => (year - 1, year - 1, 1),
-            Window::Consecutive(n) => (year - n.saturating_sub(1).min(1000) as i32, year, n),
-            Window::OfLast(k, n) => (year - n.saturating_sub(1).min(1000) as i32, year, k),
-        };
+    pub(super) fn held<T: Tracer>(
+        &self,
+        fact: FactId,
+        window: Window,
+        row: u32,
+        t: &mut T,
+    ) -> bool {
+        let (first, last, need) = window_cycles(window, self.cycle.year);
         if !T::ENABLED {
             let mut count = 0u32;
             for c in first..=last {
                 if self.held_at(fact, row, c) {
                     count += 1;
-                } else if matches!(window, Window::Consecutive(_) | Window::Current | Window::Last)
+                } else if need > 0
+                    && matches!(window, Window::Consecutive(_) | Window::Current | Window::Last)
                 {
+                    // Every cycle of the window is needed. (`for 0 consecutive cycles` looks
+                    // at this cycle but needs none: it holds, as it does traced.)
                     return false;
                 }
             }
@@ -435,18 +438,35 @@ impl Engine<'_> {
     }
 }
 
+/// The first and last cycle of a window ending in `year`, and in how many of them the fact
+/// must have been held.
+pub(super) fn window_cycles(window: Window, year: i32) -> (i32, i32, u32) {
+    match window {
+        Window::Current => (year, year, 1),
+        Window::Last => (year - 1, year - 1, 1),
+        Window::Consecutive(n) => (year - n.saturating_sub(1).min(1000) as i32, year, n),
+        Window::OfLast(k, n) => (year - n.saturating_sub(1).min(1000) as i32, year, k),
+    }
+}
+
 /// `x op y` for the six comparisons: one ordering, then the operator's answer. Enumeration
 /// positions and numbers, the common cases, are compared without going through [`Value`]'s
 /// derived order.
 #[inline(always)]
-fn test(op: BinOp, x: &Value, y: &Value) -> bool {
-    use std::cmp::Ordering;
+pub(super) fn test(op: BinOp, x: &Value, y: &Value) -> bool {
     let ord = match (x, y) {
         (Value::Enum(a), Value::Enum(b)) => a.cmp(b),
         (Value::Num(a), Value::Num(b)) => a.cmp(b),
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
         _ => x.cmp(y),
     };
+    holds(op, ord)
+}
+
+/// Whether `op` holds of two values whose order is `ord`.
+#[inline(always)]
+pub(super) fn holds(op: BinOp, ord: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering;
     match op {
         BinOp::Eq => ord == Ordering::Equal,
         BinOp::Ne => ord != Ordering::Equal,

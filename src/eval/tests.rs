@@ -416,19 +416,19 @@ mod in_place {
         }
     }
 
-    fn field(f: &Fixture, kind: KindId, name: &str) -> CExpr {
+    pub(super) fn field(f: &Fixture, kind: KindId, name: &str) -> CExpr {
         let k = &f.program.schema.kinds[kind.0 as usize];
         let i = k.fields.iter().position(|fd| fd.name == name).unwrap();
         CExpr::Field(FieldId(i as u32))
     }
 
-    fn bin(op: BinOp, a: CExpr, b: CExpr) -> CExpr {
+    pub(super) fn bin(op: BinOp, a: CExpr, b: CExpr) -> CExpr {
         CExpr::Binary(op, Box::new(a), Box::new(b), Span::default())
     }
 
     /// Numbers: constants (0 included, for division by zero), fields, parameters,
     /// arithmetic, negation and conditionals.
-    fn num(leaves: Vec<CExpr>, bools: Vec<CExpr>) -> impl Strategy<Value = CExpr> {
+    pub(super) fn num(leaves: Vec<CExpr>, bools: Vec<CExpr>) -> impl Strategy<Value = CExpr> {
         let leaf = prop_oneof![
             prop::sample::select(leaves),
             (-3i64..40).prop_map(|n| CExpr::Const(Value::Num(Decimal::from(n)))),
@@ -446,7 +446,10 @@ mod in_place {
     }
 
     /// Conditions: comparisons of numbers, history, constants, `and`, `or`, `not`, `if`.
-    fn cond(nums: BoxedStrategy<CExpr>, held: Vec<CExpr>) -> impl Strategy<Value = CExpr> {
+    pub(super) fn cond(
+        nums: BoxedStrategy<CExpr>,
+        held: Vec<CExpr>,
+    ) -> impl Strategy<Value = CExpr> {
         let cmp = prop::sample::select(vec![
             BinOp::Eq,
             BinOp::Ne,
@@ -543,6 +546,309 @@ mod in_place {
                 same(en.eval_num(&n, dv, row, &mut a), reference(&en, &n, dv, row, &mut b).map(as_num))?;
                 prop_assert_eq!(reads(a), reads(b));
             }
+        }
+    }
+}
+
+/// The column-at-a-time evaluator ([`super::batch`]) against the row-at-a-time one, which
+/// defines it: on every live row the same verdict, and an error exactly when some live row
+/// fails; untraced (`and`/`or` skip their right side) and traced (they do not).
+mod columns {
+    use proptest::prelude::*;
+
+    use super::super::batch::Bits;
+    use super::super::trace::Recorder;
+    use super::super::*;
+    use super::in_place::{bin, cond, field, num};
+    use super::{Fixture, fixture};
+    use crate::ast::{BinOp, UnOp, Window};
+    use crate::diag::Span;
+
+    /// 300 people (a whole block of 256 and part of another) with every value the fields
+    /// can take, and a few cycles of history, from a fixed seed.
+    fn people() -> &'static Fixture {
+        static PEOPLE: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+        PEOPLE.get_or_init(|| {
+            let mut seed = 2025u64;
+            let mut next = move |n: u64| {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (seed >> 33) % n
+            };
+            let mut cb = String::from("id,dv,ten,xl,nu,kl,tuyen\n");
+            let mut history = String::from("entity,award,cycle\nd2,co,2024\n");
+            for i in 0..300 {
+                let xl = ["KHT", "HT", "HTT", "HTXS"][next(4) as usize];
+                let nu = next(2) == 0;
+                let kl = ["", "true", "false"][next(3) as usize];
+                let (y, m, d) = (2005 + next(21), 1 + next(12), 1 + next(28));
+                cb.push_str(&format!(
+                    "q{i},d{},N{i},{xl},{nu},{kl},{y}-{m:02}-{d:02}\n",
+                    1 + next(4)
+                ));
+                for fact in ["cstd", "htxs", "bk_ttg", "ldtt"] {
+                    for year in 2021..=2025 {
+                        if next(3) == 0 {
+                            history.push_str(&format!("q{i},{fact},{year}\n"));
+                        }
+                    }
+                }
+            }
+            let mut sources = crate::diag::SourceMap::new();
+            let program = crate::check::check_source("t.rules", super::RULES, &mut sources)
+                .unwrap_or_else(|d| panic!("{d:#?}"))
+                .program;
+            let files = [
+                ("cum.csv", super::CUM),
+                ("dv.csv", super::DV),
+                ("cb.csv", cb.as_str()),
+                ("history.csv", history.as_str()),
+            ];
+            let data = crate::data::load_csv_str(&program.schema, &files, &mut sources)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            Fixture { program, data }
+        })
+    }
+
+    /// Conditions over people: enumeration, boolean and date fields against constants and
+    /// each other, whole months, years and days since a date, history in every window (of
+    /// awards decided this cycle, a mark, and an external award), `and`, `or`, `not`, `if`.
+    fn person_cond() -> BoxedStrategy<CExpr> {
+        let f = people();
+        let cb = f.program.schema.kind("cb").unwrap();
+        let [xl, nu, kl, tuyen] = ["xl", "nu", "kl", "tuyen"].map(|n| field(f, cb, n));
+        let facts =
+            ["ldtt", "cstd", "htxs", "bk_ttg", "nganh"].map(|n| f.program.schema.fact(n).unwrap());
+        let cmp = || {
+            prop::sample::select(vec![
+                BinOp::Eq,
+                BinOp::Ne,
+                BinOp::Lt,
+                BinOp::Le,
+                BinOp::Gt,
+                BinOp::Ge,
+            ])
+        };
+        let either = |a: CExpr, b: CExpr, flip: bool, op: BinOp| {
+            if flip { bin(op, b, a) } else { bin(op, a, b) }
+        };
+        let date =
+            |y: i32| CExpr::Const(Value::Date(chrono::NaiveDate::from_ymd_opt(y, 6, 15).unwrap()));
+        let call = |func: Func, a: CExpr, b: CExpr| CExpr::Call(func, vec![a, b], Span::default());
+        let (xl2, tuyen2, tuyen3) = (xl.clone(), tuyen.clone(), tuyen.clone());
+        let leaf = prop_oneof![
+            (cmp(), 0u32..5, any::<bool>()).prop_map(move |(op, v, flip)| either(
+                xl.clone(),
+                CExpr::Const(Value::Enum(v)),
+                flip,
+                op
+            )),
+            (cmp(), any::<bool>()).prop_map(move |(op, flip)| either(
+                xl2.clone(),
+                xl2.clone(),
+                flip,
+                op
+            )),
+            (cmp(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map({
+                let (nu, kl) = (nu.clone(), kl.clone());
+                move |(op, which, v, flip)| {
+                    either(
+                        if which { nu.clone() } else { kl.clone() },
+                        CExpr::Const(Value::Bool(v)),
+                        flip,
+                        op,
+                    )
+                }
+            }),
+            prop::sample::select(vec![nu, kl]),
+            (cmp(), 2000i32..2026, any::<bool>()).prop_map(move |(op, y, flip)| either(
+                tuyen.clone(),
+                date(y),
+                flip,
+                op
+            )),
+            (
+                cmp(),
+                prop::sample::select(vec![
+                    Func::MonthsBetween,
+                    Func::YearsBetween,
+                    Func::DaysBetween
+                ]),
+                prop_oneof![
+                    Just(CExpr::Builtin(Builtin::CycleEnd)),
+                    Just(CExpr::Builtin(Builtin::CycleStart)),
+                    (2000i32..2026).prop_map(date)
+                ],
+                prop_oneof![
+                    (-5i64..400).prop_map(|n| Value::Num(Decimal::from(n))),
+                    Just(Value::Num(Decimal::new(65, 1))),
+                    Just(Value::Num(Decimal::new(120, 1))),
+                    Just(Value::Enum(1)),
+                ],
+                any::<bool>(),
+                any::<bool>(),
+            )
+                .prop_map(move |(op, func, other, bound, args_flip, flip)| {
+                    let c = if args_flip {
+                        call(func, other, tuyen2.clone())
+                    } else {
+                        call(func, tuyen2.clone(), other)
+                    };
+                    either(c, CExpr::Const(bound), flip, op)
+                }),
+            (cmp(), prop::sample::select(vec![Func::MonthsBetween, Func::DaysBetween])).prop_map(
+                move |(op, func)| bin(
+                    op,
+                    call(func, tuyen3.clone(), CExpr::Builtin(Builtin::CycleEnd)),
+                    CExpr::Param(ParamId(1))
+                )
+            ),
+            (
+                prop::sample::select(facts.to_vec()),
+                prop_oneof![
+                    Just(Window::Current),
+                    Just(Window::Last),
+                    (0u32..5).prop_map(Window::Consecutive),
+                    (0u32..4, 1u32..5).prop_map(|(k, n)| Window::OfLast(k, n)),
+                ]
+            )
+                .prop_map(|(f, w)| CExpr::Held(f, w)),
+            prop::sample::select(facts.to_vec()).prop_map(CExpr::EverHeld),
+            any::<bool>().prop_map(|b| CExpr::Const(Value::Bool(b))),
+        ];
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                (prop::sample::select(vec![BinOp::And, BinOp::Or]), inner.clone(), inner.clone())
+                    .prop_map(|(o, a, b)| bin(o, a, b)),
+                inner.clone().prop_map(|a| CExpr::Unary(UnOp::Not, Box::new(a))),
+                (inner.clone(), inner.clone(), inner).prop_map(|(c, a, b)| CExpr::If(
+                    Box::new(c),
+                    Box::new(a),
+                    Box::new(b)
+                )),
+            ]
+        })
+        .boxed()
+    }
+
+    /// Checks `bits` over every block of `kind` against `eval_bool` row by row, with the
+    /// live rows chosen by `live_seed`.
+    fn agree(f: &Fixture, kind: KindId, c: &CExpr, live_seed: u64) -> Result<(), TestCaseError> {
+        let e = super::run(f, TraceMode::Off);
+        let en = Engine {
+            program: &f.program,
+            data: &f.data,
+            cycle: e.cycle,
+            params: &e.params,
+            scores: &e.scores,
+            ranks: &e.ranks,
+            now: &e.now,
+            children: &e.children,
+            slots: &[],
+        };
+        let n = f.data.table(kind).unwrap().len();
+        for short in [true, false] {
+            let mut first = 0;
+            while first < n {
+                let len = (n - first).min(super::super::batch::BLOCK);
+                // Every row live, or a pseudo-random half of them.
+                let mut live = Bits::all(len);
+                if live_seed % 2 == 1 {
+                    let mut drop = Bits::none(len);
+                    let mut x = live_seed;
+                    let mut words = Vec::new();
+                    for _ in 0..len.div_ceil(64) {
+                        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                        words.push(x);
+                    }
+                    for i in 0..len {
+                        if words[i / 64] >> (i % 64) & 1 == 1 {
+                            drop.or(&Bits::only(len, i));
+                        }
+                    }
+                    live.and_not(&drop);
+                }
+                let got = en.bits(c, kind, first, &live, short);
+                let mut want = Ok(Vec::new());
+                for i in (0..len).filter(|i| live.get(*i)) {
+                    let row = (first + i) as u32;
+                    let verdict = if short {
+                        en.eval_bool(c, kind, row, &mut NoTrace)
+                    } else {
+                        en.eval_bool(c, kind, row, &mut Recorder::default())
+                    };
+                    match (verdict, &mut want) {
+                        (Ok(v), Ok(w)) => w.push((i, v)),
+                        (Err(_), w) => {
+                            *w = Err(row);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                match (got, want) {
+                    (Ok(bits), Ok(want)) => {
+                        for (i, v) in want {
+                            prop_assert_eq!(
+                                bits.get(i),
+                                v,
+                                "row {} of {:?} (short: {})",
+                                first + i,
+                                c,
+                                short
+                            );
+                        }
+                        for i in (0..len).filter(|i| !live.get(*i)) {
+                            prop_assert!(!bits.get(i), "row {} is not live", first + i);
+                        }
+                    }
+                    (Err(_), Err(_)) => {}
+                    (got, want) => prop_assert!(
+                        false,
+                        "{:?} against a row-at-a-time failure at {:?}",
+                        got.map(|_| ()),
+                        want.map(|_| ())
+                    ),
+                }
+                first += len;
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn people_conditions_agree_with_the_row_at_a_time_evaluator(c in person_cond(), live in any::<u64>()) {
+            let f = people();
+            agree(f, f.program.schema.kind("cb").unwrap(), &c, live)?;
+        }
+
+        /// Units: arithmetic that can divide by zero, so errors must come from live rows only.
+        #[test]
+        fn failing_conditions_fail_on_the_same_rows(
+            c in {
+                let f = fixture();
+                let dv = f.program.schema.kind("dv").unwrap();
+                let nums = ["thu_ly", "giai_quyet", "loi", "kien_nghi", "vi_pham"]
+                    .map(|name| field(&f, dv, name))
+                    .into_iter()
+                    .chain([CExpr::Param(ParamId(0)), CExpr::Param(ParamId(1))])
+                    .collect::<Vec<_>>();
+                let co = f.program.schema.fact("co").unwrap();
+                let held = vec![
+                    CExpr::Held(co, Window::Last),
+                    CExpr::Held(co, Window::Consecutive(2)),
+                    CExpr::EverHeld(co),
+                ];
+                cond(num(nums, held.clone()).boxed(), held)
+            },
+            live in any::<u64>(),
+        ) {
+            let f = fixture();
+            agree(&f, f.program.schema.kind("dv").unwrap(), &c, live)?;
         }
     }
 }
