@@ -59,8 +59,24 @@ pub struct AwardResult {
     pub outcome: Vec<Outcome>,
     /// Reward per row, for granted entities with a reward formula.
     pub reward: Vec<Option<Decimal>>,
-    /// Explanations, per row, where traced.
-    pub traces: Vec<Option<AwardTrace>>,
+    /// How the quota treated each traced row that met the requirements (empty when the award
+    /// has no quota or no row was traced).
+    quota: Vec<Option<QuotaTrace>>,
+    /// Every condition's verdict for every row, when every decision was traced.
+    verdicts: Option<Verdicts>,
+}
+
+/// The verdicts of an award's conditions (disqualifiers, then requirements), one bit set of
+/// rows per condition.
+#[derive(Clone, Debug, Default)]
+struct Verdicts {
+    conds: Vec<Vec<u64>>,
+}
+
+impl Verdicts {
+    fn get(&self, cond: usize, row: usize) -> bool {
+        self.conds.get(cond).and_then(|w| w.get(row / 64)).is_some_and(|w| w >> (row % 64) & 1 == 1)
+    }
 }
 
 /// Scores of one kind.
@@ -189,6 +205,79 @@ pub struct Evaluation {
     pub(crate) now: Vec<Option<Vec<bool>>>,
     /// Member rows by kind.
     pub(crate) children: Vec<Children>,
+    /// What was traced.
+    mode: TraceMode,
+}
+
+impl Evaluation {
+    /// The explanation of one decision: every condition's verdict and what it read, the
+    /// quota's treatment and what the reward formula read. `None` when the run did not trace
+    /// this decision (see [`TraceMode`]) or there is no such award or row.
+    ///
+    /// A trace is built when asked for, by deciding the row again with every read recorded,
+    /// from the inputs and the results of earlier steps that this evaluation keeps: evaluation
+    /// is deterministic, so this is the trace the run itself would have recorded. It is checked
+    /// against what the run decided (and, when every decision was traced, against every
+    /// condition's verdict) and is an error if it differs.
+    pub fn trace(
+        &self,
+        program: &Program,
+        data: &Dataset,
+        award: usize,
+        row: u32,
+    ) -> Result<Option<AwardTrace>, Box<Diagnostic>> {
+        let (Some(a), Some(res)) = (program.awards.get(award), self.awards.get(award)) else {
+            return Ok(None);
+        };
+        let covered = match self.mode {
+            TraceMode::Off => false,
+            TraceMode::All => true,
+            TraceMode::Entity(k, r) => k == a.kind && r == row,
+        };
+        let Some(&decided) = res.outcome.get(row as usize).filter(|_| covered) else {
+            return Ok(None);
+        };
+        let engine = Engine {
+            program,
+            data,
+            cycle: self.cycle,
+            params: &self.params,
+            scores: &self.scores,
+            ranks: &self.ranks,
+            now: &self.now,
+            children: &self.children,
+            slots: &[],
+        };
+        let (outcome, mut trace) = engine.decide_traced(a, row)?;
+        let mut agrees =
+            outcome == decided || (outcome == Outcome::Eligible && decided == Outcome::OverQuota);
+        if let Some(v) = &res.verdicts {
+            let conds = trace.disqualifiers().iter().chain(trace.requires());
+            agrees &= conds.enumerate().all(|(c, ct)| v.get(c, row as usize) == ct.holds);
+        }
+        if !agrees {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "eval::trace_mismatch",
+                    a.span,
+                    format!(
+                        "internal error: the trace of `{}` for row {row} does not reproduce the decision",
+                        a.name
+                    ),
+                )
+                .with_help("the data or the rule set changed since the evaluation, or this is a bug in thidua; evaluate again"),
+            ));
+        }
+        trace.quota = res.quota.get(row as usize).cloned().flatten();
+        if decided.eligible()
+            && let Some(formula) = &a.reward
+        {
+            let mut rec = Recorder::default();
+            engine.eval_num(formula, a.kind, row, &mut rec)?;
+            trace.reward = rec.reads;
+        }
+        Ok(Some(trace))
+    }
 }
 
 /// Evaluate a compiled condition (a workflow guard) for one entity against a finished
@@ -357,13 +446,15 @@ pub fn evaluate(
         now: state.now,
         children: state.children,
         marks,
+        mode,
         awards: awards
             .into_iter()
             .map(|a| {
                 a.unwrap_or(AwardResult {
                     outcome: Vec::new(),
                     reward: Vec::new(),
-                    traces: Vec::new(),
+                    quota: Vec::new(),
+                    verdicts: None,
                 })
             })
             .collect(),
@@ -728,65 +819,127 @@ impl Engine<'_> {
 
     fn award(&self, award: &Award, mode: TraceMode) -> Result<AwardResult, Box<Diagnostic>> {
         let n = self.data.table(award.kind).map_or(0, |t| t.len());
-        if mode == TraceMode::Off {
-            let chunks = par_chunks(n, |rows| self.decide_range(award, rows))?;
+        let (mut outcome, verdicts) = if mode == TraceMode::All {
+            let (outcome, verdicts) = self.decide_all(award, n)?;
+            (outcome, Some(verdicts))
+        } else {
             let mut outcome = Vec::with_capacity(n);
-            for chunk in chunks {
+            for chunk in par_chunks(n, |rows| self.decide_range(award, rows))? {
                 outcome.extend(chunk);
             }
-            let mut traces = Vec::new();
-            if let Some(q) = &award.quota {
-                self.apply_quota(award, q, &mut outcome, &mut traces)?;
-            }
-            let reward = self.rewards(award, &outcome, &mut traces)?;
-            return Ok(AwardResult { outcome, reward, traces });
-        }
+            (outcome, None)
+        };
         let traced = |r: u32| match mode {
             TraceMode::Off => false,
             TraceMode::All => true,
             TraceMode::Entity(k, er) => k == award.kind && er == r,
         };
-        // Outcomes and traces are built apart, chunk by chunk, and moved once.
-        let chunks = par_chunks(n, |rows| {
-            let mut outcome = Vec::with_capacity(rows.len());
-            let mut traces = Vec::with_capacity(rows.len());
-            for r in rows {
-                let r = u32::try_from(r).unwrap_or(u32::MAX);
-                if traced(r) {
-                    let (o, t) = self.decide_traced(award, r)?;
-                    outcome.push(o);
-                    traces.push(Some(t));
-                } else {
-                    outcome.push(self.decide_fast(award, r)?);
-                    traces.push(None);
-                }
-            }
-            Ok((outcome, traces))
-        })?;
-        let mut outcome = Vec::with_capacity(n);
-        // Traces exist only when some row was traced: one slot per row then.
-        let any_traced = chunks.iter().any(|(_, t)| t.iter().any(Option::is_some));
-        let mut traces: Vec<Option<AwardTrace>> =
-            Vec::with_capacity(if any_traced { n } else { 0 });
-        for (o, t) in chunks {
-            outcome.extend(o);
-            if any_traced {
-                traces.extend(t);
-            }
+        if let TraceMode::Entity(k, r) = mode
+            && k == award.kind
+            && let Some(slot) = outcome.get_mut(r as usize)
+        {
+            // The traced row is decided as its trace decides it: without short-circuit, so
+            // that an error its trace would meet is met here.
+            *slot = self.decide_traced(award, r)?.0;
         }
+        let mut quota = if mode != TraceMode::Off && award.quota.is_some() {
+            vec![None; n]
+        } else {
+            Vec::new()
+        };
         if let Some(q) = &award.quota {
-            self.apply_quota(award, q, &mut outcome, &mut traces)?;
+            self.apply_quota(award, q, &mut outcome, &mut quota, traced)?;
         }
-        let reward = self.rewards(award, &outcome, &mut traces)?;
-        Ok(AwardResult { outcome, reward, traces })
+        let reward = self.rewards(award, &outcome)?;
+        Ok(AwardResult { outcome, reward, quota, verdicts })
     }
 
-    /// The reward of each granted row, recording what the formula read where a row is traced.
+    /// Every row decided as traced, a column at a time: every condition on every row, without
+    /// short-circuit, with every condition's verdict kept.
+    fn decide_all(
+        &self,
+        award: &Award,
+        n: usize,
+    ) -> Result<(Vec<Outcome>, Verdicts), Box<Diagnostic>> {
+        let count = award.disqualifiers.len() + award.requires.len();
+        let chunks = par_chunks(n, |rows| self.decide_all_range(award, rows))?;
+        let mut outcome = Vec::with_capacity(n);
+        let mut conds = vec![Vec::with_capacity(n.div_ceil(64)); count];
+        // Chunks hold whole words of rows, except the last.
+        for (o, words) in chunks {
+            outcome.extend(o);
+            for (all, w) in conds.iter_mut().zip(words) {
+                all.extend(w);
+            }
+        }
+        Ok((outcome, Verdicts { conds }))
+    }
+
+    /// [`Engine::decide_all`] over a range of rows; row by row again where a row fails, so
+    /// that the error is the lowest failing row's.
+    #[expect(clippy::type_complexity, reason = "outcomes, and words of verdicts per condition")]
+    fn decide_all_range(
+        &self,
+        award: &Award,
+        rows: std::ops::Range<usize>,
+    ) -> Result<(Vec<Outcome>, Vec<Vec<u64>>), Box<Diagnostic>> {
+        let disqualifiers = award.disqualifiers.len();
+        let conds = || award.disqualifiers.iter().chain(&award.requires);
+        let words = rows.len().div_ceil(64);
+        let mut verdicts = vec![Vec::with_capacity(words); disqualifiers + award.requires.len()];
+        let mut outcome = Vec::with_capacity(rows.len());
+        let mut first = rows.start;
+        'blocks: while first < rows.end {
+            let len = (rows.end - first).min(batch::BLOCK);
+            let all = batch::Bits::all(len);
+            let mut disqualified = batch::Bits::none(len);
+            let mut meets = batch::Bits::all(len);
+            for (c, (cond, kept)) in conds().zip(&mut verdicts).enumerate() {
+                let Ok(holds) = self.bits(&cond.expr, award.kind, first, &all, false) else {
+                    break 'blocks;
+                };
+                if c < disqualifiers {
+                    disqualified.or(&holds);
+                } else {
+                    meets.and(&holds);
+                }
+                kept.extend_from_slice(holds.words());
+            }
+            for i in 0..len {
+                outcome.push(if disqualified.get(i) {
+                    Outcome::Disqualified
+                } else if meets.get(i) {
+                    Outcome::Eligible
+                } else {
+                    Outcome::NotEligible
+                });
+            }
+            first += len;
+        }
+        if first >= rows.end {
+            return Ok((outcome, verdicts));
+        }
+        let mut outcome = Vec::with_capacity(rows.len());
+        let mut verdicts = vec![vec![0u64; words]; verdicts.len()];
+        for (i, r) in rows.enumerate() {
+            let (o, trace) = self.decide_traced(award, u32::try_from(r).unwrap_or(u32::MAX))?;
+            outcome.push(o);
+            for (ct, kept) in
+                trace.disqualifiers().iter().chain(trace.requires()).zip(&mut verdicts)
+            {
+                if let Some(w) = kept.get_mut(i / 64) {
+                    *w |= u64::from(ct.holds) << (i % 64);
+                }
+            }
+        }
+        Ok((outcome, verdicts))
+    }
+
+    /// The reward of each granted row.
     fn rewards(
         &self,
         award: &Award,
         outcome: &[Outcome],
-        traces: &mut [Option<AwardTrace>],
     ) -> Result<Vec<Option<Decimal>>, Box<Diagnostic>> {
         let mut reward = vec![None; outcome.len()];
         if let Some(formula) = &award.reward {
@@ -795,17 +948,9 @@ impl Engine<'_> {
                     continue;
                 }
                 let r = u32::try_from(row).unwrap_or(u32::MAX);
-                let mut rec = Recorder::default();
-                let v = if traces.get(row).is_some_and(Option::is_some) {
-                    self.eval_num(formula, award.kind, r, &mut rec)?
-                } else {
-                    self.eval_num(formula, award.kind, r, &mut NoTrace)?
-                };
+                let v = self.eval_num(formula, award.kind, r, &mut NoTrace)?;
                 if let Some(slot) = reward.get_mut(row) {
                     *slot = Some(round2(v));
-                }
-                if let Some(Some(t)) = traces.get_mut(row) {
-                    t.reward = rec.reads;
                 }
             }
         }
@@ -817,7 +962,8 @@ impl Engine<'_> {
         award: &Award,
         q: &Quota,
         outcome: &mut [Outcome],
-        traces: &mut [Option<AwardTrace>],
+        traces: &mut [Option<QuotaTrace>],
+        traced: impl Fn(u32) -> bool,
     ) -> Result<(), Box<Diagnostic>> {
         let kind = award.kind;
         let n = outcome.len();
@@ -868,8 +1014,10 @@ impl Engine<'_> {
                 {
                     *o = Outcome::OverQuota;
                 }
-                if let Some(Some(t)) = traces.get_mut(*r as usize) {
-                    t.quota = Some(QuotaTrace {
+                if traced(*r)
+                    && let Some(t) = traces.get_mut(*r as usize)
+                {
+                    *t = Some(QuotaTrace {
                         group: group.clone(),
                         limit,
                         denominator,

@@ -293,7 +293,8 @@ pub fn explain(
         }
         let Some(res) = eval.awards.get(ai) else { continue };
         let Some(&outcome) = res.outcome.get(row as usize) else { continue };
-        let trace = res.traces.get(row as usize).and_then(Option::as_ref);
+        let trace = eval.trace(program, data, ai, row).map_err(|d| d.message.clone())?;
+        let trace = trace.as_ref();
         let cond = |c: &Cond, t: &AwardTrace, ct: &CondTrace| CondExplain {
             label: c.label.clone(),
             basis: c.basis.clone(),

@@ -242,14 +242,39 @@ fn traced_and_untraced_runs_agree() {
         assert_eq!(x.outcome, y.outcome);
         assert_eq!(x.reward, y.reward);
     }
-    assert!(b.awards.iter().all(|r| r.traces.iter().all(Option::is_some)));
+    for (ai, res) in b.awards.iter().enumerate() {
+        for row in 0..res.outcome.len() as u32 {
+            assert!(b.trace(&f.program, &f.data, ai, row).unwrap().is_some());
+        }
+    }
+    assert!(a.trace(&f.program, &f.data, 0, 0).unwrap().is_none(), "an untraced run has none");
+}
+
+#[test]
+fn a_trace_that_does_not_reproduce_its_decision_is_an_error() {
+    let mut f = fixture();
+    let e = run(&f, TraceMode::All);
+    assert!(e.trace(&f.program, &f.data, 0, 0).unwrap().is_some());
+    // p1 is disciplined after the run: its trace would no longer match what was decided.
+    let cb = f.program.schema.kind("cb").unwrap();
+    let kl = f.program.schema.kind_def(cb).unwrap().field("kl").unwrap();
+    let t = &mut f.data.tables[cb.0 as usize];
+    t.values[kl.0 as usize] = Value::Bool(true);
+    let err = e.trace(&f.program, &f.data, 0, 0).unwrap_err();
+    assert_eq!(err.code, "eval::trace_mismatch");
+    assert!(err.message.contains("`ldtt`"), "{}", err.message);
+    assert!(
+        crate::diag::vi::misses(&err).is_empty(),
+        "translated: {:?}",
+        crate::diag::vi::misses(&err)
+    );
 }
 
 #[test]
 fn a_trace_records_what_each_requirement_read() {
     let f = fixture();
     let e = run(&f, TraceMode::Entity(KindId(2), 4));
-    let t = e.awards[0].traces[4].as_ref().unwrap();
+    let t = e.trace(&f.program, &f.data, 0, 4).unwrap().unwrap();
     assert!(t.requires()[0].holds);
     assert!(!t.requires()[1].holds, "p5 joined in September");
     assert!(
@@ -257,7 +282,7 @@ fn a_trace_records_what_each_requirement_read() {
             .iter()
             .any(|r| matches!(r, trace::Read::Field { value: Value::Date(_), .. }))
     );
-    assert!(e.awards[0].traces[0].is_none(), "only the asked-for entity is traced");
+    assert!(e.trace(&f.program, &f.data, 0, 0).unwrap().is_none(), "only the asked-for entity");
 }
 
 #[test]
@@ -319,9 +344,16 @@ mod properties {
             prop_assert_eq!(&plain.ranks, &traced.ranks);
             prop_assert_eq!(&plain.marks, &traced.marks);
             // And a traced decision agrees with its own trace.
-            for (award, res) in program.awards.iter().zip(&traced.awards) {
-                for (o, t) in res.outcome.iter().zip(&res.traces) {
-                    let t = t.as_ref().unwrap();
+            for (ai, (award, res)) in program.awards.iter().zip(&traced.awards).enumerate() {
+                for (row, o) in res.outcome.iter().enumerate() {
+                    let t = traced.trace(&program, &data, ai, row as u32).unwrap().unwrap();
+                    // The same trace as a run that traced this one entity.
+                    if row % 7 == 0 {
+                        let one = evaluate(&program, &data, cycle, TraceMode::Entity(award.kind, row as u32)).unwrap();
+                        prop_assert_eq!(&one.awards[ai].outcome, &res.outcome);
+                        let alone = one.trace(&program, &data, ai, row as u32).unwrap();
+                        prop_assert_eq!(Some(&t), alone.as_ref());
+                    }
                     let disq = t.disqualifiers().iter().any(|c| c.holds);
                     let req = t.requires().iter().all(|c| c.holds);
                     let expected = if disq { Outcome::Disqualified } else if !req { Outcome::NotEligible } else { *o };

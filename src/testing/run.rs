@@ -321,12 +321,8 @@ impl Cx<'_> {
     fn quota_detail(&self, a: usize, r: &Resolved) -> Result<String, Box<Diagnostic>> {
         let traced =
             eval::evaluate(self.program, self.data, self.cycle, TraceMode::Entity(r.kind, r.row))?;
-        let q = traced
-            .awards
-            .get(a)
-            .and_then(|x| x.traces.get(r.row as usize))
-            .and_then(|t| t.as_ref())
-            .and_then(|t| t.quota.as_ref());
+        let trace = traced.trace(self.program, self.data, a, r.row)?;
+        let q = trace.as_ref().and_then(|t| t.quota.as_ref());
         Ok(match q {
             Some(q) => {
                 let group = q.group.as_ref().map(|g| format!(" in {g}")).unwrap_or_default();

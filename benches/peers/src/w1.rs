@@ -44,8 +44,11 @@ fn cycle_end() -> NaiveDate {
 
 // ------------------------------------------------------------------------------ thidua
 
-fn thidua_eval(side: &Side, data: &Dataset, mode: TraceMode) -> Res<Vec<Decision>> {
+fn thidua_eval(side: &Side, data: &Dataset, mode: TraceMode, build: bool) -> Res<Vec<Decision>> {
     let ev = side.evaluate(data, None, mode)?;
+    if build {
+        side.build_traces(data, &ev)?;
+    }
     let mut columns = Vec::with_capacity(AWARDS.len());
     for name in AWARDS {
         columns.push(side.outcomes(&ev, name)?);
@@ -420,7 +423,7 @@ pub(crate) fn profile(cfg: &Config, mode: TraceMode) -> Res<impl FnMut() -> Res<
     let files = data::w1_files(cfg.candidates);
     let side = Side::load("w1.rules", RULES)?;
     let data = side.load_data(&files)?;
-    Ok(move || thidua_eval(&side, &data, mode).map(drop))
+    Ok(move || thidua_eval(&side, &data, mode, false).map(drop))
 }
 
 /// Compare an engine's decisions with thidua's; the first difference is an error.
@@ -456,8 +459,8 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
     // thidua, the reference.
     let (t_load, side) = median(it, || Side::load("w1.rules", RULES))?;
     let (t_data, data) = median(it, || side.load_data(&files))?;
-    let want = thidua_eval(&side, &data, TraceMode::Off)?;
-    if thidua_eval(&side, &data, TraceMode::All)? != want {
+    let want = thidua_eval(&side, &data, TraceMode::Off, false)?;
+    if thidua_eval(&side, &data, TraceMode::All, true)? != want {
         return fail("W1: thidua's traced and untraced runs disagree");
     }
 
@@ -514,14 +517,21 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
             target: Target::Reference,
             load: Some(t_load),
             data: Some(t_data),
-            eval: job(|| thidua_eval(&side, &data, TraceMode::Off)),
+            eval: job(|| thidua_eval(&side, &data, TraceMode::Off, false)),
         },
         Entry {
             engine: String::from("thidua, every decision traced"),
             target: Target::TraceAtMost(TRACE),
             load: Some(t_load),
             data: Some(t_data),
-            eval: job(|| thidua_eval(&side, &data, TraceMode::All)),
+            eval: job(|| thidua_eval(&side, &data, TraceMode::All, false)),
+        },
+        Entry {
+            engine: String::from("thidua, every decision traced, every trace built"),
+            target: Target::Info,
+            load: Some(t_load),
+            data: Some(t_data),
+            eval: job(|| thidua_eval(&side, &data, TraceMode::All, true)),
         },
         Entry {
             engine: mode.label().to_string(),

@@ -32,7 +32,7 @@ const GRADES: [&str; 4] = ["trung_binh", "kha", "tot", "xuat_sac"];
 
 // ------------------------------------------------------------------------------ thidua
 
-fn thidua_eval(side: &Side, data: &Dataset, mode: TraceMode) -> Res<Vec<Scored>> {
+fn thidua_eval(side: &Side, data: &Dataset, mode: TraceMode, build: bool) -> Res<Vec<Scored>> {
     let scoring = side.program.scorings.first().ok_or("W2 has no scoring table")?;
     let grade_enum = scoring.grades.as_ref().ok_or("W2's table has no grades")?.enum_id;
     let names = side.program.schema.enum_def(grade_enum).ok_or("no grade enumeration")?;
@@ -48,6 +48,9 @@ fn thidua_eval(side: &Side, data: &Dataset, mode: TraceMode) -> Res<Vec<Scored>>
     let mut out = Vec::new();
     for year in CYCLES {
         let ev = side.evaluate(data, Some(year), mode)?;
+        if build {
+            side.build_traces(data, &ev)?;
+        }
         let outcome = side.outcomes(&ev, "don_vi_dan_dau")?;
         let scores = ev.scores.get(kind).ok_or("no scores")?;
         for ((total, grade), o) in scores.total.iter().zip(&scores.grade).zip(outcome) {
@@ -422,7 +425,7 @@ pub(crate) fn profile(cfg: &Config, mode: TraceMode) -> Res<impl FnMut() -> Res<
     let files = data::w2_files(cfg.candidates);
     let side = Side::load("w2.rules", RULES)?;
     let data = side.load_data(&files)?;
-    Ok(move || thidua_eval(&side, &data, mode).map(drop))
+    Ok(move || thidua_eval(&side, &data, mode, false).map(drop))
 }
 
 fn agree(engine: &str, ids: &[String], want: &[Scored], got: &[Scored]) -> Res<()> {
@@ -453,8 +456,8 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
 
     let (t_load, side) = median(it, || Side::load("w2.rules", RULES))?;
     let (t_data, data) = median(it, || side.load_data(&files))?;
-    let want = thidua_eval(&side, &data, TraceMode::Off)?;
-    if thidua_eval(&side, &data, TraceMode::All)? != want {
+    let want = thidua_eval(&side, &data, TraceMode::Off, false)?;
+    if thidua_eval(&side, &data, TraceMode::All, true)? != want {
         return fail("W2: thidua's traced and untraced runs disagree");
     }
 
@@ -504,14 +507,21 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
             target: Target::Reference,
             load: Some(t_load),
             data: Some(t_data),
-            eval: job(|| thidua_eval(&side, &data, TraceMode::Off)),
+            eval: job(|| thidua_eval(&side, &data, TraceMode::Off, false)),
         },
         Entry {
             engine: String::from("thidua, every decision traced"),
             target: Target::TraceAtMost(TRACE),
             load: Some(t_load),
             data: Some(t_data),
-            eval: job(|| thidua_eval(&side, &data, TraceMode::All)),
+            eval: job(|| thidua_eval(&side, &data, TraceMode::All, false)),
+        },
+        Entry {
+            engine: String::from("thidua, every decision traced, every trace built"),
+            target: Target::Info,
+            load: Some(t_load),
+            data: Some(t_data),
+            eval: job(|| thidua_eval(&side, &data, TraceMode::All, true)),
         },
         Entry {
             engine: mode.label().to_string(),

@@ -34,6 +34,16 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "this is a bug in thidua (the checker should have caught it); please report it",
         "đây là lỗi của thidua (lẽ ra bước kiểm tra phải phát hiện); xin báo lại",
     ),
+    (
+        "eval::trace_mismatch",
+        "internal error: the trace of `{}` for row {} does not reproduce the decision",
+        "lỗi nội bộ: phần giải trình `{0}` của dòng {1} không tái tạo được quyết định",
+    ),
+    (
+        "eval::trace_mismatch",
+        "the data or the rule set changed since the evaluation, or this is a bug in thidua; evaluate again",
+        "dữ liệu hoặc bộ quy tắc đã thay đổi sau lần đánh giá, hoặc đây là lỗi của thidua; hãy đánh giá lại",
+    ),
     ("eval::division_by_zero", "division by zero", "chia cho 0"),
     (
         "eval::division_by_zero",
