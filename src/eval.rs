@@ -146,6 +146,8 @@ pub(crate) struct State {
     /// Per fact: `Some(held per row)` for marks and awards once computed; `None` for externs.
     pub(crate) now: Vec<Option<Vec<bool>>>,
     pub(crate) children: Vec<Children>,
+    /// Typed columns, built as conditions compare them.
+    pub(crate) columns: batch::Columns,
 }
 
 /// What an expression can read: the inputs, and everything computed so far, borrowed.
@@ -162,6 +164,8 @@ pub(crate) struct Engine<'a> {
     pub(crate) children: &'a [Children],
     /// Values of extra names (workflow guards), by slot.
     pub(crate) slots: &'a [Value],
+    /// Typed columns of the fields, when evaluating a whole cycle.
+    pub(crate) columns: Option<&'a batch::Columns>,
 }
 
 impl<'a> Engine<'a> {
@@ -182,6 +186,7 @@ impl<'a> Engine<'a> {
             now: &state.now,
             children: &state.children,
             slots: &[],
+            columns: Some(&state.columns),
         }
     }
 }
@@ -247,6 +252,7 @@ impl Evaluation {
             now: &self.now,
             children: &self.children,
             slots: &[],
+            columns: None,
         };
         let (outcome, mut trace) = engine.decide_traced(a, row)?;
         let mut agrees =
@@ -302,6 +308,7 @@ pub fn eval_condition(
         now: &evaluation.now,
         children: &evaluation.children,
         slots,
+        columns: None,
     };
     let mut rec = Recorder::default();
     let v = engine.eval(expr, kind, row, &mut rec)?;
@@ -378,6 +385,7 @@ pub fn evaluate(
         ranks: vec![Vec::new(); program.schema.kinds.len()],
         now: vec![None; program.schema.facts.len()],
         children: Vec::with_capacity(program.schema.kinds.len()),
+        columns: batch::Columns::new(program),
     };
     for (k, member) in program.members.iter().enumerate() {
         let parent_count = data.tables.get(k).map_or(0, |t| t.len());
@@ -730,15 +738,18 @@ impl Engine<'_> {
             let holds = self.bits(&r.expr, award.kind, first, &live, true)?;
             live.and(&holds);
         }
+        // Not eligible unless a bit says otherwise: only the set bits are visited.
+        let start = outcome.len();
+        outcome.resize(start + len, Outcome::NotEligible);
+        let block = outcome.get_mut(start..).unwrap_or(&mut []);
         for (w, (&d, &e)) in disqualified.words().iter().zip(live.words()).enumerate() {
-            for bit in 0..len.saturating_sub(w * 64).min(64) {
-                outcome.push(if d >> bit & 1 == 1 {
-                    Outcome::Disqualified
-                } else if e >> bit & 1 == 1 {
-                    Outcome::Eligible
-                } else {
-                    Outcome::NotEligible
-                });
+            for (mut bits, o) in [(d, Outcome::Disqualified), (e & !d, Outcome::Eligible)] {
+                while bits != 0 {
+                    if let Some(slot) = block.get_mut(w * 64 + bits.trailing_zeros() as usize) {
+                        *slot = o;
+                    }
+                    bits &= bits - 1;
+                }
             }
         }
         Ok(())

@@ -27,7 +27,7 @@ use rust_decimal::prelude::ToPrimitive;
 use super::expr::{EResult, holds, months_between, test, window_cycles};
 use super::trace::{Exhaustive, NoTrace};
 use crate::ast::{BinOp, UnOp, Window};
-use crate::model::{FactId, KindId, Value};
+use crate::model::{Dataset, FactId, KindId, Table, Value};
 use crate::program::{Builtin, CExpr, Func};
 
 /// A set of rows of one range, as bits: bit `i` stands for the range's `i`-th row.
@@ -112,6 +112,14 @@ impl Bits {
         self.trim();
     }
 
+    /// Whether at least half the rows are in the set: then testing every row of a typed
+    /// column costs less than visiting the set's rows one by one (and is worth building the
+    /// column for).
+    fn dense(&self) -> bool {
+        let count: u32 = self.words.iter().map(|w| w.count_ones()).sum();
+        count as usize * 2 >= self.len
+    }
+
     /// Whether the set is empty.
     fn is_empty(&self) -> bool {
         self.words.iter().all(|w| *w == 0)
@@ -124,6 +132,15 @@ impl Bits {
         let mut words = Words::with_capacity(live.words.len());
         for (w, &word) in live.words.iter().enumerate() {
             let mut out = 0u64;
+            if word == u64::MAX {
+                // All 64 rows live, the common case: a plain loop, which pipelines better
+                // than finding each bit.
+                for bit in 0..64 {
+                    out |= u64::from(f(w * 64 + bit)?) << bit;
+                }
+                words.push(out);
+                continue;
+            }
             let mut rest = word;
             while rest != 0 {
                 let bit = rest.trailing_zeros();
@@ -164,6 +181,116 @@ impl Accepts {
     fn holds(self, ord: std::cmp::Ordering) -> bool {
         self.0 >> (ord as i8 + 1) & 1 == 1
     }
+
+    /// [`Accepts::holds`] of an ordering given by [`order`].
+    #[inline(always)]
+    fn at(self, order: u32) -> bool {
+        self.0 >> order & 1 == 1
+    }
+}
+
+/// A field's values over a whole table, when every value has the same simple type: compared
+/// a block at a time without looking at each value's type.
+#[derive(Clone, Debug)]
+pub(crate) enum Column {
+    /// Enumeration positions.
+    Enum(Vec<u32>),
+    /// Whole numbers (every value a decimal with no fractional digits that fits in 64 bits).
+    Int(Vec<i64>),
+    /// Booleans.
+    Bool(Vec<bool>),
+}
+
+impl Column {
+    /// Field `field` of every row of `table`, if all its values have one of the types above.
+    fn build(table: &Table, field: usize) -> Option<Column> {
+        /// The field of every row as `T`, or `None` at the first value `of` refuses.
+        fn all<T>(table: &Table, field: usize, of: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+            let mut out = Vec::with_capacity(table.len());
+            for row in table.values.chunks_exact(table.fields.max(1)) {
+                out.push(of(row.get(field)?)?);
+            }
+            Some(out)
+        }
+        Some(match table.values.get(field)? {
+            Value::Enum(_) => Column::Enum(all(table, field, |v| match v {
+                Value::Enum(x) => Some(*x),
+                _ => None,
+            })?),
+            Value::Num(_) => Column::Int(all(table, field, |v| match v {
+                Value::Num(d) if d.scale() == 0 => i64::try_from(d.mantissa()).ok(),
+                _ => None,
+            })?),
+            Value::Bool(_) => Column::Bool(all(table, field, |v| match v {
+                Value::Bool(x) => Some(*x),
+                _ => None,
+            })?),
+            _ => return None,
+        })
+    }
+}
+
+/// The typed columns of one evaluation, each built when a condition first compares it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Columns {
+    /// By kind, then field.
+    cells: Vec<Vec<std::sync::OnceLock<Option<Column>>>>,
+}
+
+impl Columns {
+    /// Room for every field of every kind of `program`.
+    pub(crate) fn new(program: &crate::program::Program) -> Columns {
+        Columns {
+            cells: program
+                .schema
+                .kinds
+                .iter()
+                .map(|k| (0..k.fields.len()).map(|_| std::sync::OnceLock::new()).collect())
+                .collect(),
+        }
+    }
+
+    fn get(&self, data: &Dataset, kind: KindId, field: usize) -> Option<&Column> {
+        let cell = self.cells.get(kind.0 as usize)?.get(field)?;
+        cell.get_or_init(|| Column::build(data.table(kind)?, field)).as_ref()
+    }
+}
+
+/// The set of the live rows whose value in `values` (the block's slice of a column) passes
+/// `test`: every row is tested, without a branch, and the live ones kept.
+#[inline(always)]
+fn dense<T: Copy>(values: &[T], live: &Bits, test: impl Fn(T) -> bool) -> Bits {
+    let mut words = Words::with_capacity(live.words.len());
+    for (chunk, &l) in values.chunks(64).zip(&live.words) {
+        // One byte per row first (a loop the compiler turns into vector instructions), then
+        // eight bytes of 0 or 1 at a time into eight bits.
+        let mut flags = [0u8; 64];
+        for (f, &x) in flags.iter_mut().zip(chunk) {
+            *f = u8::from(test(x));
+        }
+        words.push(pack(&flags) & l);
+    }
+    Bits { words, len: live.len }
+}
+
+/// 64 bytes of 0 or 1 as the bits of a word, byte `i` as bit `i`.
+#[inline(always)]
+fn pack(flags: &[u8; 64]) -> u64 {
+    let mut out = 0u64;
+    for (k, eight) in flags.chunks_exact(8).enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(eight);
+        // Byte i of `x` (0 or 1) lands on bit 56 + i of the product.
+        let x = u64::from_le_bytes(bytes);
+        out |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (k * 8);
+    }
+    out
+}
+
+/// The ordering of `x` to `c` as 0 (less), 1 (equal) or 2 (greater), without a branch.
+#[inline(always)]
+fn order<T: Ord>(x: T, c: T) -> u32 {
+    u32::from(x > c) + u32::from(x >= c)
 }
 
 /// Where a comparison operand lies: one value for every row, or a column of the table.
@@ -274,6 +401,46 @@ impl Engine<'_> {
         }
     }
 
+    /// The typed column of a field of `kind`, if `e` is one and its values all have one type.
+    fn typed(&self, e: &CExpr, kind: KindId) -> Option<&Column> {
+        let CExpr::Field(f) = e else { return None };
+        self.columns?.get(self.data, kind, f.0 as usize)
+    }
+
+    /// `field op c` or `c op field` over a typed column, for the block's rows.
+    fn typed_compare(
+        &self,
+        op: BinOp,
+        a: &CExpr,
+        b: &CExpr,
+        kind: KindId,
+        first: usize,
+        live: &Bits,
+    ) -> Option<Bits> {
+        let (column, c, flipped) = match (self.typed(a, kind), self.locate(b, kind)) {
+            (Some(col), Some(Operand::Fixed(c))) => (col, c, false),
+            _ => match (self.locate(a, kind), self.typed(b, kind)) {
+                (Some(Operand::Fixed(c)), Some(col)) => (col, c, true),
+                _ => return None,
+            },
+        };
+        let accepts = Accepts::new(op, flipped);
+        let rows = first..first + live.len;
+        Some(match (column, c) {
+            (Column::Enum(v), Value::Enum(c)) => {
+                dense(v.get(rows)?, live, |x| accepts.at(order(x, *c)))
+            }
+            (Column::Int(v), Value::Num(d)) if d.scale() == 0 => {
+                let c = i64::try_from(d.mantissa()).ok()?;
+                dense(v.get(rows)?, live, |x| accepts.at(order(x, c)))
+            }
+            (Column::Bool(v), Value::Bool(c)) => {
+                dense(v.get(rows)?, live, |x| accepts.at(order(x, *c)))
+            }
+            _ => return None,
+        })
+    }
+
     /// One row's verdict, row at a time: short-circuiting as untraced, or evaluating every
     /// operand as traced (which can fail where short-circuiting would not have looked).
     fn one(&self, e: &CExpr, kind: KindId, row: u32, short: bool) -> EResult<bool> {
@@ -314,13 +481,37 @@ impl Engine<'_> {
         for c in lo.max(years.base)..=past_hi.min(years.base.saturating_add(63)) {
             mask |= 1 << (c - years.base);
         }
-        let in_now = |r: usize| now.is_some_and(|now| now.get(r).copied().unwrap_or(false));
-        Bits::select(live, |i| {
-            let r = first + i;
-            let past = years.rows.get(r).copied().unwrap_or(0) & mask;
-            Ok(past.count_ones() + u32::from(in_now(r)) >= need)
-        })
-        .unwrap_or_else(|_| Bits::none(live.len))
+        let len = live.len;
+        let past = years.rows.get(first.min(years.rows.len())..).unwrap_or(&[]);
+        let past = |i: usize| past.get(i).copied().unwrap_or(0) & mask;
+        let this = now.map(|now| now.get(first.min(now.len())..).unwrap_or(&[]));
+        // Whether row `i` holds the fact this cycle, where this cycle is read from the results.
+        let now = |i: usize| this.is_none_or(|now| now.get(i).copied().unwrap_or(false));
+        let counted =
+            |i: usize| u32::from(this.is_some_and(|now| now.get(i).copied().unwrap_or(false)));
+        let window = u32::try_from(hi - lo + 1).unwrap_or(0);
+        let mut flags = [0u8; 64];
+        let mut words = Words::with_capacity(live.words.len());
+        for (w, &l) in live.words.iter().enumerate() {
+            let rows = w * 64..(w * 64 + 64).min(len);
+            if window == need && need > 0 {
+                // Every cycle needed (a chain, this cycle, last cycle): all of the mask, and
+                // this cycle where it is in the window. A cycle the mask cannot hold was held by
+                // no row.
+                let whole =
+                    mask.count_ones() == past_hi.saturating_sub(lo).saturating_add(1).max(0) as u32;
+                for (f, i) in flags.iter_mut().zip(rows) {
+                    *f = u8::from(whole && past(i) == mask && now(i));
+                }
+            } else {
+                for (f, i) in flags.iter_mut().zip(rows) {
+                    *f = u8::from(past(i).count_ones() + counted(i) >= need);
+                }
+            }
+            words.push(pack(&flags) & l);
+            flags = [0u8; 64];
+        }
+        Bits { words, len }
     }
 
     /// `months_between(x, y)`, `years_between` or `days_between` of constants, parameters or
@@ -439,6 +630,11 @@ impl Engine<'_> {
                 b,
                 _,
             ) => match (self.locate(a, kind), self.locate(b, kind)) {
+                _ if live.dense()
+                    && let Some(bits) = self.typed_compare(*op, a, b, kind, first, live) =>
+                {
+                    Ok(bits)
+                }
                 (Some(Operand::Column { values, stride, field }), Some(Operand::Fixed(c))) => {
                     self.column_vs(e, *op, (values, stride, field), c, false, kind, first, live)
                 }
@@ -464,6 +660,12 @@ impl Engine<'_> {
                 },
             },
             CExpr::Field(_) => match self.locate(e, kind) {
+                _ if live.dense()
+                    && let Some(Column::Bool(v)) = self.typed(e, kind)
+                    && let Some(v) = v.get(first..first + live.len) =>
+                {
+                    Ok(dense(v, live, |x| x))
+                }
                 Some(x) => Bits::select(live, |i| match x.at(first + i) {
                     Some(v) => Ok(matches!(v, Value::Bool(true))),
                     None => self.eval_bool(e, kind, row(i), &mut NoTrace),

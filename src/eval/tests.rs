@@ -562,6 +562,7 @@ mod in_place {
                 now: &e.now,
                 children: &e.children,
                 slots: &[],
+                columns: None,
             };
             for row in 0..4 {
                 // Untraced.
@@ -768,19 +769,24 @@ mod columns {
     /// live rows chosen by `live_seed`.
     fn agree(f: &Fixture, kind: KindId, c: &CExpr, live_seed: u64) -> Result<(), TestCaseError> {
         let e = super::run(f, TraceMode::Off);
-        let en = Engine {
-            program: &f.program,
-            data: &f.data,
-            cycle: e.cycle,
-            params: &e.params,
-            scores: &e.scores,
-            ranks: &e.ranks,
-            now: &e.now,
-            children: &e.children,
-            slots: &[],
-        };
+        let typed = super::super::batch::Columns::new(&f.program);
         let n = f.data.table(kind).unwrap().len();
-        for short in [true, false] {
+        // Without typed columns, and with them (built on first use).
+        for (columns, short) in
+            [(None, true), (None, false), (Some(&typed), true), (Some(&typed), false)]
+        {
+            let en = Engine {
+                program: &f.program,
+                data: &f.data,
+                cycle: e.cycle,
+                params: &e.params,
+                scores: &e.scores,
+                ranks: &e.ranks,
+                now: &e.now,
+                children: &e.children,
+                slots: &[],
+                columns,
+            };
             let mut first = 0;
             while first < n {
                 let len = (n - first).min(super::super::batch::BLOCK);
