@@ -3,6 +3,12 @@
 //! It runs a checked [`Program`] over a [`Dataset`] in the program's dependency order. Each
 //! step fills one slice of the evaluation state; later steps read it by index. Decisions are the same
 //! whether traced or not; a trace only adds what each requirement read.
+//!
+//! Awards and marks are decided a column at a time (module `batch`): each condition over a block
+//! of rows at once. The row-at-a-time evaluator (`Engine::eval_bool`) defines what a condition means
+//! and is what an explanation replays: a traced run keeps every condition's verdict for every
+//! row, and [`Evaluation::trace`] builds a decision's full trace (every value read) when asked,
+//! checked against those verdicts.
 
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
@@ -24,9 +30,10 @@ pub enum TraceMode {
     /// Nothing: the fastest run.
     #[default]
     Off,
-    /// Every (entity, award) decision.
+    /// Every (entity, award) decision: every condition is evaluated on every row, without
+    /// short-circuit, and its verdict kept; [`Evaluation::trace`] gives any decision's trace.
     All,
-    /// One entity only: `(kind, row)`.
+    /// One entity only: `(kind, row)`, decided as its trace decides it.
     Entity(KindId, u32),
 }
 
