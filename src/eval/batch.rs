@@ -20,11 +20,11 @@
 //! `eval::tests::columns` checks the verdicts against `eval_bool` on random expressions.
 
 use super::Engine;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::expr::{EResult, holds, months_between, test, window_cycles};
+use super::expr::{EResult, holds, test, window_cycles};
 use super::trace::{Exhaustive, NoTrace};
 use crate::ast::{BinOp, UnOp, Window};
 use crate::model::{Dataset, FactId, KindId, Table, Value};
@@ -320,6 +320,43 @@ impl DateOperand<'_> {
     }
 }
 
+/// The number of bits set in each byte.
+#[expect(clippy::indexing_slicing, reason = "`i` stays below 256, the table's length")]
+const BITS_SET: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = (i as u8).count_ones() as u8;
+        i += 1;
+    }
+    table
+};
+
+/// A date as a count of months and a day of the month, for counting whole months.
+#[derive(Clone, Copy)]
+struct MonthDay {
+    months: i64,
+    day: u32,
+}
+
+impl MonthDay {
+    fn of(d: NaiveDate) -> MonthDay {
+        MonthDay { months: i64::from(d.year()) * 12 + i64::from(d.month()), day: d.day() }
+    }
+
+    /// Whole months from `self` to `to`, exactly as `months_between` counts them.
+    #[inline(always)]
+    fn months_to(self, to: MonthDay) -> i64 {
+        let mut m = to.months - self.months;
+        if m > 0 && to.day < self.day {
+            m -= 1;
+        } else if m < 0 && to.day > self.day {
+            m += 1;
+        }
+        m
+    }
+}
+
 /// A call of a date function whose operands are located.
 #[derive(Clone, Copy)]
 struct DateCall<'a> {
@@ -503,6 +540,15 @@ impl Engine<'_> {
                 for (f, i) in flags.iter_mut().zip(rows) {
                     *f = u8::from(whole && past(i) == mask && now(i));
                 }
+            } else if mask.checked_shr(mask.trailing_zeros()).unwrap_or(0) < 256 {
+                // A window of up to eight past cycles (`2 of last 3`): counted by table, as
+                // the baseline x86-64 has no population count instruction.
+                let shift = mask.trailing_zeros();
+                for (f, i) in flags.iter_mut().zip(rows) {
+                    let bits = past(i).checked_shr(shift).unwrap_or(0);
+                    let held = BITS_SET.get(bits as usize).copied().unwrap_or(0);
+                    *f = u8::from(u32::from(held) + counted(i) >= need);
+                }
             } else {
                 for (f, i) in flags.iter_mut().zip(rows) {
                     *f = u8::from(past(i).count_ones() + counted(i) >= need);
@@ -559,12 +605,22 @@ impl Engine<'_> {
             _ => None,
         };
         let accepts = Accepts::new(op, flipped);
+        // A fixed date (`cycle_end`) is taken apart into month and day once, not per row.
+        let parts = |d: DateOperand<'_>| match d {
+            DateOperand::Fixed(d) => Some(MonthDay::of(d)),
+            DateOperand::Value(_) => None,
+        };
+        let (fixed_x, fixed_y) = (parts(call.x), parts(call.y));
         Bits::select(live, |i| {
             let r = first + i;
             let count = match (call.x.at(r), call.y.at(r)) {
                 (Some(a), Some(b)) => match call.func {
-                    Func::MonthsBetween => Some(months_between(a, b)),
-                    Func::YearsBetween => Some(months_between(a, b) / 12),
+                    Func::MonthsBetween | Func::YearsBetween => {
+                        let a = fixed_x.unwrap_or_else(|| MonthDay::of(a));
+                        let b = fixed_y.unwrap_or_else(|| MonthDay::of(b));
+                        let months = a.months_to(b);
+                        Some(if call.func == Func::YearsBetween { months / 12 } else { months })
+                    }
                     _ => Some((b - a).num_days()),
                 },
                 _ => None,
