@@ -152,7 +152,7 @@ pub(crate) struct State {
     pub(crate) ranks: Vec<Vec<u32>>,
     /// Per fact: `Some(held per row)` for marks and awards once computed; `None` for externs.
     pub(crate) now: Vec<Option<Vec<bool>>>,
-    pub(crate) children: Vec<Children>,
+    pub(crate) children: Vec<std::sync::OnceLock<Children>>,
     /// Typed columns, built as conditions compare them.
     pub(crate) columns: batch::Columns,
 }
@@ -168,7 +168,8 @@ pub(crate) struct Engine<'a> {
     pub(crate) ranks: &'a [Vec<u32>],
     /// Per fact: `Some(held per row)` for marks and awards once computed; `None` for externs.
     pub(crate) now: &'a [Option<Vec<bool>>],
-    pub(crate) children: &'a [Children],
+    /// Member rows by kind, built when an aggregate first reads them.
+    pub(crate) children: &'a [std::sync::OnceLock<Children>],
     /// Values of extra names (workflow guards), by slot.
     pub(crate) slots: &'a [Value],
     /// Typed columns of the fields, when evaluating a whole cycle.
@@ -176,6 +177,21 @@ pub(crate) struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
+    /// The member rows of a row of `kind` (its children of the member kind), the index built
+    /// on first use.
+    pub(crate) fn members(&self, kind: KindId, row: u32) -> &[u32] {
+        let Some(cell) = self.children.get(kind.0 as usize) else { return &[] };
+        cell.get_or_init(|| {
+            let k = kind.0 as usize;
+            let parent_count = self.data.tables.get(k).map_or(0, |t| t.len());
+            match self.program.members.get(k).copied().flatten().and_then(|m| self.data.table(m)) {
+                Some(t) => Children::build(&t.parents, parent_count),
+                None => Children::default(),
+            }
+        })
+        .of(row)
+    }
+
     fn over(
         program: &'a Program,
         data: &'a Dataset,
@@ -215,8 +231,8 @@ pub struct Evaluation {
     pub awards: Vec<AwardResult>,
     /// Marks and awards held this cycle, by fact (for later reads such as workflow guards).
     pub(crate) now: Vec<Option<Vec<bool>>>,
-    /// Member rows by kind.
-    pub(crate) children: Vec<Children>,
+    /// Member rows by kind, built when first read.
+    pub(crate) children: Vec<std::sync::OnceLock<Children>>,
     /// What was traced.
     mode: TraceMode,
 }
@@ -391,17 +407,10 @@ pub fn evaluate(
         scores: vec![KindScores::default(); program.schema.kinds.len()],
         ranks: vec![Vec::new(); program.schema.kinds.len()],
         now: vec![None; program.schema.facts.len()],
-        children: Vec::with_capacity(program.schema.kinds.len()),
+        children: Vec::new(),
         columns: batch::Columns::new(program),
     };
-    for (k, member) in program.members.iter().enumerate() {
-        let parent_count = data.tables.get(k).map_or(0, |t| t.len());
-        let children = match member.and_then(|m| data.table(m)) {
-            Some(t) => Children::build(&t.parents, parent_count),
-            None => Children::default(),
-        };
-        state.children.push(children);
-    }
+    state.children = (0..program.schema.kinds.len()).map(|_| std::sync::OnceLock::new()).collect();
     let mut marks = vec![Vec::new(); program.marks.len()];
     let mut awards: Vec<Option<AwardResult>> = vec![None; program.awards.len()];
     for step in &program.order {

@@ -348,7 +348,7 @@ impl Engine<'_> {
         row: u32,
         t: &mut T,
     ) -> EResult<Value> {
-        let members = self.children.get(kind.0 as usize).map_or(&[][..], |c| c.of(row));
+        let members = self.members(kind, row);
         let total = u32::try_from(members.len()).unwrap_or(u32::MAX);
         let mut none = super::trace::NoTrace;
         let mut count = 0u32;
