@@ -33,13 +33,9 @@ use expr::Piece;
 
 /// Parse a rule file, or `None` where pest must decide (see the module's law).
 pub(crate) fn parse(text: &str, file: FileId) -> Option<File> {
-    // A byte-order mark is whitespace to pest, but `content_len` does not trim it from the
-    // end of a span: leave such text to pest, except the usual mark at the very start.
-    if text.strip_prefix('\u{FEFF}').unwrap_or(text).contains('\u{FEFF}') {
-        return None;
-    }
-    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, file, depth: 0, pieces: Vec::new() };
-    p.file().ok()
+    let mut p = Parser::new(text, file);
+    let parsed = p.file().ok()?;
+    if p.bom { None } else { Some(parsed) }
 }
 
 /// Why a rule stopped.
@@ -62,9 +58,26 @@ struct Parser<'t> {
     file: FileId,
     depth: usize,
     pieces: Vec<Piece>,
+    /// The last whitespace skipped: from where, to where.
+    skipped: (usize, usize),
+    /// A byte-order mark was skipped past the start of the text.
+    bom: bool,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
+    fn new(text: &'t str, file: FileId) -> Parser<'t> {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            file,
+            depth: 0,
+            pieces: Vec::new(),
+            skipped: (usize::MAX, usize::MAX),
+            bom: false,
+        }
+    }
+
     /// Try `rule`; if it does not match, restore the position and nesting and return `None`.
     fn opt<T>(&mut self, rule: impl FnOnce(&mut Self) -> R<T>) -> R<Option<T>> {
         let (pos, depth) = (self.pos, self.depth);

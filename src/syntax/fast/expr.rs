@@ -66,6 +66,25 @@ impl Parser<'_> {
         let base = self.pieces.len();
         let result = self.expr_run(base);
         let folded = result.and_then(|()| {
+            // A lone primary, the commonest expression, needs no folding.
+            match self.pieces.get(base..) {
+                Some([Piece::Atom(_)]) => {
+                    if let Some(Piece::Atom(e)) = self.pieces.pop() {
+                        return Ok(e);
+                    }
+                }
+                // Nor does one binary operator between two primaries, the next commonest.
+                Some([Piece::Atom(_), Piece::Infix(_), Piece::Atom(_)]) => {
+                    if let (Some(Piece::Atom(b)), Some(Piece::Infix(op)), Some(Piece::Atom(a))) =
+                        (self.pieces.pop(), self.pieces.pop(), self.pieces.pop())
+                    {
+                        let span = a.span.join(b.span);
+                        let kind = ExprKind::Binary(op, Box::new(a), Box::new(b));
+                        return Ok(Expr { kind, span });
+                    }
+                }
+                _ => {}
+            }
             let mut run = self.pieces.drain(base..).peekable();
             let e = fold(&mut run, 0)?;
             if run.next().is_some() { Err(Stop::Bail) } else { Ok(e) }
@@ -167,8 +186,23 @@ impl Parser<'_> {
 
     /// `primary = _{ aggregate | call | name | literal | held | if_expr | ever_held | "(" ~ expr ~ ")" }`
     fn primary(&mut self) -> R<Expr> {
-        if let Some(e) = self.opt(Self::aggregate)? {
-            return Ok(e);
+        self.skip();
+        match self.bytes.get(self.pos) {
+            // Only a literal starts with a digit or a quote, only a bracket with `(`.
+            Some(b'0'..=b'9' | b'"') => return self.literal(),
+            Some(b'(') => {
+                self.pos += 1;
+                let e = self.expr()?;
+                self.punct(b")")?;
+                return Ok(e);
+            }
+            // `agg_fn`'s guard: every aggregate's name starts with one of these letters.
+            Some(b'a' | b'c' | b'k' | b'n' | b's' | b't') => {
+                if let Some(e) = self.opt(Self::aggregate)? {
+                    return Ok(e);
+                }
+            }
+            _ => {}
         }
         // `call` and `name` both start with `ident`: read it once.
         let pos = self.pos;

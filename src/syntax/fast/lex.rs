@@ -164,18 +164,32 @@ fn is_wide_ident_char(c: char) -> bool {
 
 impl Parser<'_> {
     /// Skip whitespace and comments, as pest does between the tokens of a rule.
+    ///
+    /// A byte-order mark is whitespace to pest, but [`content_len`] does not trim one from
+    /// the end of a span; one past the start of the text sets [`Parser::bom`], and the file
+    /// is left to pest. The last skip is remembered, since a failed choice skips the same
+    /// whitespace again.
+    ///
+    /// [`content_len`]: super::super::content_len
     pub(super) fn skip(&mut self) {
+        if self.pos == self.skipped.0 {
+            self.pos = self.skipped.1;
+            return;
+        }
+        let from = self.pos;
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
                 b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
                 b'#' => self.comment(),
                 b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => self.comment(),
                 0xEF if self.bytes.get(self.pos..self.pos + 3) == Some("\u{FEFF}".as_bytes()) => {
+                    self.bom |= self.pos > 0;
                     self.pos += 3;
                 }
-                _ => return,
+                _ => break,
             }
         }
+        self.skipped = (from, self.pos);
     }
 
     /// A comment runs to the end of the line, the line break excluded.
@@ -198,20 +212,20 @@ impl Parser<'_> {
     }
 
     /// Where `spelling` ends if it is written at `at`, a space matching one or more spaces or
-    /// tabs.
+    /// tabs. Compared byte by byte: keywords are short, and most differ at the first byte.
     fn spelled(&self, mut at: usize, spelling: &str) -> Option<usize> {
-        for (i, word) in spelling.split(' ').enumerate() {
-            if i > 0 {
+        for &c in spelling.as_bytes() {
+            if c == b' ' {
                 let gap = self.gap(at);
                 if gap == 0 {
                     return None;
                 }
                 at += gap;
-            }
-            if !self.bytes.get(at..)?.starts_with(word.as_bytes()) {
+            } else if self.bytes.get(at) == Some(&c) {
+                at += 1;
+            } else {
                 return None;
             }
-            at += word.len();
         }
         Some(at)
     }
@@ -275,7 +289,12 @@ impl Parser<'_> {
 
     /// Whether a reserved word (`keyword`) starts at `at`.
     pub(super) fn reserved_at(&self, at: usize) -> bool {
-        let Some(first) = self.char_at(at) else { return false };
+        // Every reserved word starts with an ASCII letter or `đ`.
+        let first = match self.bytes.get(at) {
+            Some(&b) if b.is_ascii() => char::from(b),
+            Some(0xC4) if self.bytes.get(at + 1) == Some(&0x91) => 'đ',
+            _ => return false,
+        };
         reserved(first)
             .iter()
             .find_map(|spelling| self.spelled(at, spelling))

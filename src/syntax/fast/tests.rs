@@ -179,6 +179,11 @@ fn edge_cases_obey_the_law() {
         "mark m for a when a - -b * not c == d or e and f",
         "mark m for a when not a == b and - c < d",
         "mark m for a when a * not b + c",
+        "mark m for a when not not x",
+        "mark m for a when - - x",
+        "mark m for a when not - x",
+        "mark m for a when a + b * c - d / e",
+        "mark m for a when a or b and c or d",
         "mark m for a when (a) * (b + c) // x",
         "mark m for a when if a then b else c + 1",
         "mark m for a when ever held x",
@@ -362,14 +367,7 @@ fn probes() -> Vec<String> {
 #[test]
 fn names_and_reserved_words_match_the_grammar() {
     for probe in probes() {
-        let mut p = super::Parser {
-            text: &probe,
-            bytes: probe.as_bytes(),
-            pos: 0,
-            file: FileId(0),
-            depth: 0,
-            pieces: Vec::new(),
-        };
+        let mut p = super::Parser::new(&probe, FileId(0));
         assert_eq!(
             p.reserved_at(0),
             RulesParser::parse(Rule::keyword, &probe).is_ok(),
@@ -401,14 +399,7 @@ fn keywords_match_the_grammar() {
     ];
     for probe in probes() {
         for (rule, f) in &rules {
-            let mut p = super::Parser {
-                text: &probe,
-                bytes: probe.as_bytes(),
-                pos: 0,
-                file: FileId(0),
-                depth: 0,
-                pieces: Vec::new(),
-            };
+            let mut p = super::Parser::new(&probe, FileId(0));
             let fast = f(&mut p).ok().map(|_| p.pos);
             let pest = RulesParser::parse(*rule, &probe)
                 .ok()
