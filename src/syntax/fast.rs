@@ -7,18 +7,22 @@
 //!
 //! INVARIANT (the law): when [`parse`] returns `Some(file)`, pest and lowering return
 //! `Ok(file)` for the same text, equal in every node and span. Anything it is not sure of
-//! (a syntax error, a value lowering refuses, nesting near [`MAX_NESTING`], a byte-order mark
+//! (a syntax error, a value lowering refuses, nesting past [`NESTING`], a byte-order mark
 //! past the start) makes it return `None`, and the caller falls back to pest, which then
 //! produces the file or the located diagnostic. Tests (`fast/tests.rs`), a property test and
 //! the `rules_fast` fuzz target check the law.
 //!
-//! Every function mirrors one grammar rule. A rule that does not match returns [`Stop::No`],
-//! and the enclosing optional part, repetition or choice restores the position, as a
-//! parsing expression grammar does; [`Stop::Bail`] gives up on the whole file. Recursion is
+//! Every function mirrors one grammar rule. A rule that does not match returns `None`, and
+//! the enclosing optional part, repetition or choice restores the position, as a parsing
+//! expression grammar does; [`Parser::bail`] gives up on the whole file (its flag is sticky,
+//! and checked once more at the end, so nothing can go on past it). Recursion is
 //! bounded: every expression and criteria group counts one level of nesting as
-//! `check_nesting` does, and past [`MAX_NESTING`] the parser bails.
+//! `check_nesting` does, and past [`NESTING`] (half of pest's [`MAX_NESTING`]) the parser
+//! bails.
 //!
 //! [`MAX_NESTING`]: super::MAX_NESTING
+
+use std::cell::Cell;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -31,37 +35,43 @@ mod lex;
 
 use expr::Piece;
 
+/// How deeply the fast path nests, counted as `check_nesting` counts: half of
+/// [`super::MAX_NESTING`], beyond which pest reports the file as too deep. Deeper files go to
+/// pest, as they all did before; the bound leaves stack to spare even in a debug build on a
+/// 2 MiB thread (a criteria group costs some 8 KiB of stack per level there).
+const NESTING: usize = super::MAX_NESTING / 2;
+
 /// Parse a rule file, or `None` where pest must decide (see the module's law).
 pub(crate) fn parse(text: &str, file: FileId) -> Option<File> {
     let mut p = Parser::new(text, file);
-    let parsed = p.file().ok()?;
-    if p.bom { None } else { Some(parsed) }
+    let parsed = p.file()?;
+    if p.bom || p.bailed.get() { None } else { Some(parsed) }
 }
 
-/// Why a rule stopped.
-#[derive(Debug)]
-enum Stop {
-    /// The rule does not match here; the caller may try something else.
-    No,
-    /// Give up on the whole file and leave it to pest.
-    Bail,
-}
-
-type R<T> = Result<T, Stop>;
+/// What a rule returns: `None` if it does not match here, or if the parser bailed out
+/// ([`Parser::bail`], a flag on the parser rather than an error value).
+type R<T> = Option<T>;
 
 /// The parser's state: a position in the text, the nesting depth, and the flat runs of the
 /// expressions being read.
+///
+/// `repr(C)` keeps `pos` and `depth` apart: saved together, they would be read as one wide
+/// load just after `pos` was written alone, which the processor cannot forward from the
+/// store (a stall on every optional part).
+#[repr(C)]
 struct Parser<'t> {
+    pos: usize,
     text: &'t str,
     bytes: &'t [u8],
-    pos: usize,
-    file: FileId,
     depth: usize,
+    file: FileId,
     pieces: Vec<Piece>,
     /// The last whitespace skipped: from where, to where.
     skipped: (usize, usize),
     /// A byte-order mark was skipped past the start of the text.
     bom: bool,
+    /// The parser gave up on the file: pest must decide.
+    bailed: Cell<bool>,
 }
 
 impl<'t> Parser<'t> {
@@ -75,19 +85,27 @@ impl<'t> Parser<'t> {
             pieces: Vec::new(),
             skipped: (usize::MAX, usize::MAX),
             bom: false,
+            bailed: Cell::new(false),
         }
+    }
+
+    /// Give up on the whole file (a value lowering refuses, nesting too deep): the rule
+    /// fails, and so does every rule around it, whatever they would try next.
+    fn bail<T>(&self) -> R<T> {
+        self.bailed.set(true);
+        None
     }
 
     /// Try `rule`; if it does not match, restore the position and nesting and return `None`.
     fn opt<T>(&mut self, rule: impl FnOnce(&mut Self) -> R<T>) -> R<Option<T>> {
         let (pos, depth) = (self.pos, self.depth);
         match rule(self) {
-            Ok(v) => Ok(Some(v)),
-            Err(Stop::No) => {
+            Some(v) => Some(Some(v)),
+            None if !self.bailed.get() => {
                 (self.pos, self.depth) = (pos, depth);
-                Ok(None)
+                Some(None)
             }
-            Err(Stop::Bail) => Err(Stop::Bail),
+            None => None,
         }
     }
 
@@ -95,8 +113,8 @@ impl<'t> Parser<'t> {
     fn opt_kw(&mut self, spellings: lex::Kw) -> bool {
         let pos = self.pos;
         match self.kw(spellings) {
-            Ok(_) => true,
-            Err(_) => {
+            Some(_) => true,
+            None => {
                 self.pos = pos;
                 false
             }
@@ -108,20 +126,20 @@ impl<'t> Parser<'t> {
     }
 
     fn slice(&self, start: usize, end: usize) -> R<String> {
-        self.text.get(start..end).map(str::to_owned).ok_or(Stop::Bail)
+        self.text.get(start..end).map(str::to_owned).or_else(|| self.bail())
     }
 
     fn ident(&mut self) -> R<Ident> {
         let (start, end) = self.ident_range()?;
-        Ok(Ident { name: self.slice(start, end)?, span: self.span(start, end) })
+        Some(Ident { name: self.slice(start, end)?, span: self.span(start, end) })
     }
 
     fn string(&mut self) -> R<Str> {
         self.skip();
         let start = self.pos;
-        let (end, value) = self.string_at(start).ok_or(Stop::No)?;
+        let (end, value) = self.string_at(start)?;
         self.pos = end;
-        Ok(Str { value, span: self.span(start, end) })
+        Some(Str { value, span: self.span(start, end) })
     }
 
     fn opt_string(&mut self) -> R<Option<Str>> {
@@ -131,7 +149,7 @@ impl<'t> Parser<'t> {
     fn date(&mut self) -> R<Date> {
         self.skip();
         let start = self.pos;
-        let end = self.date_end(start).ok_or(Stop::No)?;
+        let end = self.date_end(start)?;
         self.pos = end;
         self.date_value(start, end)
     }
@@ -139,15 +157,15 @@ impl<'t> Parser<'t> {
     /// A date's value, as `lower::date` reads it; a date that is not in the calendar is left
     /// to pest, which reports it.
     fn date_value(&self, start: usize, end: usize) -> R<Date> {
-        let text = self.text.get(start..end).ok_or(Stop::Bail)?;
-        let value = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Stop::Bail)?;
-        Ok(Date { value, span: self.span(start, end) })
+        let text = self.text.get(start..end).or_else(|| self.bail())?;
+        let value = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().or_else(|| self.bail())?;
+        Some(Date { value, span: self.span(start, end) })
     }
 
     fn number(&mut self) -> R<Num> {
         self.skip();
         let start = self.pos;
-        let end = self.number_end(start).ok_or(Stop::No)?;
+        let end = self.number_end(start)?;
         self.pos = end;
         self.number_value(start, end)
     }
@@ -156,7 +174,7 @@ impl<'t> Parser<'t> {
     fn percent_or_number(&mut self) -> R<Num> {
         self.skip();
         let start = self.pos;
-        let end = self.number_end(start).ok_or(Stop::No)?;
+        let end = self.number_end(start)?;
         if self.bytes.get(end) == Some(&b'%') {
             self.pos = end + 1;
             self.percent_value(start, end)
@@ -168,24 +186,24 @@ impl<'t> Parser<'t> {
 
     fn number_value(&self, start: usize, end: usize) -> R<Num> {
         let value = self.decimal(start, end)?;
-        Ok(Num { value, percent: false, span: self.span(start, end) })
+        Some(Num { value, percent: false, span: self.span(start, end) })
     }
 
     /// A percentage whose number ends at `end` (before the `%`).
     fn percent_value(&self, start: usize, end: usize) -> R<Num> {
         let value = self.decimal(start, end)? / Decimal::ONE_HUNDRED;
-        Ok(Num { value, percent: true, span: self.span(start, end + 1) })
+        Some(Num { value, percent: true, span: self.span(start, end + 1) })
     }
 
     /// A number's value, as `lower::parse_decimal` reads it.
     fn decimal(&self, start: usize, end: usize) -> R<Decimal> {
-        let text = self.text.get(start..end).ok_or(Stop::Bail)?;
+        let text = self.text.get(start..end).or_else(|| self.bail())?;
         let parsed = if text.contains('_') {
             text.chars().filter(|c| *c != '_').collect::<String>().parse::<Decimal>()
         } else {
             text.parse::<Decimal>()
         };
-        parsed.map_err(|_| Stop::Bail)
+        parsed.ok().or_else(|| self.bail())
     }
 
     /// `basis = { kw_basis ~ string }`
@@ -206,7 +224,7 @@ impl<'t> Parser<'t> {
             items.push(item);
         }
         self.skip();
-        if self.pos == self.bytes.len() { Ok(File { header, items }) } else { Err(Stop::No) }
+        if self.pos == self.bytes.len() { Some(File { header, items }) } else { None }
     }
 
     /// `header = { kw_ruleset ~ ident ~ string ~ header_attr* }`
@@ -234,21 +252,22 @@ impl<'t> Parser<'t> {
             }
         }
         h.span = self.span(start, self.pos);
-        Ok(h)
+        Some(h)
     }
 
     /// `cycle_decl = { kw_cycle ~ integer ~ (kw_from ~ date ~ kw_to ~ date)? }`
     fn cycle_decl(&mut self) -> R<CycleDecl> {
         let start = self.kw(lex::CYCLE)?;
         let (a, b) = self.integer()?;
-        let year = self.text.get(a..b).and_then(|t| t.parse::<i32>().ok()).ok_or(Stop::Bail)?;
+        let year =
+            self.text.get(a..b).and_then(|t| t.parse::<i32>().ok()).or_else(|| self.bail())?;
         let range = self.opt(|p| {
             p.kw(lex::FROM)?;
             let from = p.date()?;
             p.kw(lex::TO)?;
-            Ok((from, p.date()?))
+            Some((from, p.date()?))
         })?;
-        Ok(CycleDecl { year, range, span: self.span(start, self.pos) })
+        Some(CycleDecl { year, range, span: self.span(start, self.pos) })
     }
 
     /// `effective = { kw_effective ~ kw_from ~ date ~ (kw_to ~ date)? }`
@@ -257,7 +276,7 @@ impl<'t> Parser<'t> {
         self.kw(lex::FROM)?;
         let from = self.date()?;
         let to = self.opt_to_date()?;
-        Ok(Effective { from, to, span: self.span(start, self.pos) })
+        Some(Effective { from, to, span: self.span(start, self.pos) })
     }
 
     /// `(kw_to ~ date)?`
@@ -271,24 +290,24 @@ impl<'t> Parser<'t> {
     /// `item = _{ award_decl | extern_decl | mark_decl | scoring_decl | param_decl | enum_decl | entity_decl }`
     fn item(&mut self) -> R<Item> {
         if let Some(a) = self.opt(Self::award_decl)? {
-            return Ok(Item::Award(a));
+            return Some(Item::Award(a));
         }
         if let Some(e) = self.opt(Self::extern_decl)? {
-            return Ok(Item::Extern(e));
+            return Some(Item::Extern(e));
         }
         if let Some(m) = self.opt(Self::mark_decl)? {
-            return Ok(Item::Mark(m));
+            return Some(Item::Mark(m));
         }
         if let Some(s) = self.opt(Self::scoring_decl)? {
-            return Ok(Item::Scoring(s));
+            return Some(Item::Scoring(s));
         }
         if let Some(p) = self.opt(Self::param_decl)? {
-            return Ok(Item::Param(p));
+            return Some(Item::Param(p));
         }
         if let Some(e) = self.opt(Self::enum_decl)? {
-            return Ok(Item::Enum(e));
+            return Some(Item::Enum(e));
         }
-        Ok(Item::Entity(self.entity_decl()?))
+        Some(Item::Entity(self.entity_decl()?))
     }
 
     /// `param_decl = { kw_param ~ ident ~ string? ~ ":" ~ type_ref ~ "{" ~ param_value* ~ "}" }`
@@ -304,7 +323,7 @@ impl<'t> Parser<'t> {
             values.push(v);
         }
         self.punct(b"}")?;
-        Ok(ParamDecl { name, label, ty, values, span: self.span(start, self.pos) })
+        Some(ParamDecl { name, label, ty, values, span: self.span(start, self.pos) })
     }
 
     /// `param_value = { literal ~ kw_from ~ date ~ (kw_to ~ date)? ~ basis? }`
@@ -315,7 +334,7 @@ impl<'t> Parser<'t> {
         let from = self.date()?;
         let to = self.opt_to_date()?;
         let basis = self.opt_basis()?;
-        Ok(ParamValue { value, from, to, basis, span: self.span(start, self.pos) })
+        Some(ParamValue { value, from, to, basis, span: self.span(start, self.pos) })
     }
 
     /// `enum_decl = { kw_enum ~ ident ~ string? ~ "{" ~ variant ~ (ordered_tail | plain_tail) ~ "}" }`
@@ -345,14 +364,14 @@ impl<'t> Parser<'t> {
             self.opt(|p| p.punct(b","))?;
         }
         self.punct(b"}")?;
-        Ok(EnumDecl { name, label, ordered, variants, span: self.span(start, self.pos) })
+        Some(EnumDecl { name, label, ordered, variants, span: self.span(start, self.pos) })
     }
 
     /// `variant = { ident ~ string? }`
     fn variant(&mut self) -> R<Variant> {
         let name = self.ident()?;
         let label = self.opt_string()?;
-        Ok(Variant { name, label })
+        Some(Variant { name, label })
     }
 
     /// `entity_decl = { kw_entity ~ ident ~ string? ~ (kw_in ~ ident)? ~ "{" ~ field* ~ "}" }`
@@ -370,7 +389,7 @@ impl<'t> Parser<'t> {
             fields.push(f);
         }
         self.punct(b"}")?;
-        Ok(EntityDecl { name, label, parent, fields, span: self.span(start, self.pos) })
+        Some(EntityDecl { name, label, parent, fields, span: self.span(start, self.pos) })
     }
 
     /// `field = { ident ~ ":" ~ type_ref ~ string? ~ (kw_default ~ (literal | name))? }`
@@ -383,12 +402,12 @@ impl<'t> Parser<'t> {
         let default = self.opt(|p| {
             p.kw(lex::DEFAULT)?;
             if let Some(e) = p.opt(Self::literal)? {
-                return Ok(e);
+                return Some(e);
             }
             let id = p.ident()?;
-            Ok(Expr { kind: ExprKind::Name(id.name), span: id.span })
+            Some(Expr { kind: ExprKind::Name(id.name), span: id.span })
         })?;
-        Ok(FieldDecl { name, ty, label, default, span: self.span(start, self.pos) })
+        Some(FieldDecl { name, ty, label, default, span: self.span(start, self.pos) })
     }
 
     /// `scoring_decl = { kw_scoring ~ ident ~ string? ~ kw_for ~ ident ~ max_clause ~ basis? ~ "{" ~ scoring_stmt* ~ "}" }`
@@ -429,7 +448,7 @@ impl<'t> Parser<'t> {
         }
         self.punct(b"}")?;
         s.span = self.span(start, self.pos);
-        Ok(s)
+        Some(s)
     }
 
     /// `criterion = _{ group | ratio | pass | each | formula }`: the keyword, then what all
@@ -441,14 +460,14 @@ impl<'t> Parser<'t> {
             [lex::GROUP, lex::RATIO, lex::PASS, lex::EACH, lex::FORMULA].into_iter().enumerate()
         {
             match self.kw(kw) {
-                Ok(start) => {
+                Some(start) => {
                     which = Some((i, start));
                     break;
                 }
-                Err(_) => self.pos = pos,
+                None => self.pos = pos,
             }
         }
-        let Some((which, start)) = which else { return Err(Stop::No) };
+        let (which, start) = which?;
         if which == 0 {
             self.nest()?;
         }
@@ -494,7 +513,7 @@ impl<'t> Parser<'t> {
                 CriterionKind::Formula(self.expr()?)
             }
         };
-        Ok(Criterion { name, label, max, weight, basis, kind, span: self.span(start, self.pos) })
+        Some(Criterion { name, label, max, weight, basis, kind, span: self.span(start, self.pos) })
     }
 
     /// `max_clause = { kw_max ~ number }`
@@ -507,8 +526,8 @@ impl<'t> Parser<'t> {
     fn adjust(&mut self) -> R<Adjust> {
         let pos = self.pos;
         let (bonus, start) = match self.kw(lex::BONUS) {
-            Ok(start) => (true, start),
-            Err(_) => {
+            Some(start) => (true, start),
+            None => {
                 self.pos = pos;
                 (false, self.kw(lex::PENALTY)?)
             }
@@ -533,7 +552,7 @@ impl<'t> Parser<'t> {
             p.number()
         })?;
         let basis = self.opt_basis()?;
-        Ok(Adjust {
+        Some(Adjust {
             bonus,
             name,
             label,
@@ -560,7 +579,7 @@ impl<'t> Parser<'t> {
                 None
             }
         };
-        Ok(Band { name, label, from, span: self.span(start, self.pos) })
+        Some(Band { name, label, from, span: self.span(start, self.pos) })
     }
 
     /// `rank_decl = { kw_rank ~ kw_within ~ ident ~ kw_by ~ sort_key ~ ("," ~ sort_key)* }`
@@ -570,7 +589,7 @@ impl<'t> Parser<'t> {
         let within = self.ident()?;
         self.kw_by()?;
         let keys = self.sort_keys()?;
-        Ok(RankDecl { within, keys, span: self.span(start, self.pos) })
+        Some(RankDecl { within, keys, span: self.span(start, self.pos) })
     }
 
     /// `sort_key ~ ("," ~ sort_key)*`
@@ -582,7 +601,7 @@ impl<'t> Parser<'t> {
         })? {
             keys.push(k);
         }
-        Ok(keys)
+        Some(keys)
     }
 
     /// `sort_key = { expr ~ direction? }`, `direction = { kw_asc | kw_desc }`
@@ -592,7 +611,7 @@ impl<'t> Parser<'t> {
         if desc {
             self.opt_kw(lex::DESC);
         }
-        Ok(SortKey { expr, desc })
+        Some(SortKey { expr, desc })
     }
 
     /// `mark_decl = { kw_mark ~ ident ~ string? ~ kw_for ~ ident ~ basis? ~ kw_when ~ expr }`
@@ -605,7 +624,7 @@ impl<'t> Parser<'t> {
         let basis = self.opt_basis()?;
         self.kw(lex::WHEN)?;
         let when = self.expr()?;
-        Ok(MarkDecl { name, label, kind, basis, when, span: self.span(start, self.pos) })
+        Some(MarkDecl { name, label, kind, basis, when, span: self.span(start, self.pos) })
     }
 
     /// `extern_decl = { kw_extern ~ ident ~ string? ~ kw_for ~ ident ~ basis? }`
@@ -616,15 +635,15 @@ impl<'t> Parser<'t> {
         self.kw(lex::FOR)?;
         let kind = self.ident()?;
         let basis = self.opt_basis()?;
-        Ok(ExternDecl { name, label, kind, basis, span: self.span(start, self.pos) })
+        Some(ExternDecl { name, label, kind, basis, span: self.span(start, self.pos) })
     }
 
     /// `award_decl = { award_kind ~ ident ~ string? ~ kw_for ~ ident ~ "{" ~ award_stmt* ~ "}" }`
     fn award_decl(&mut self) -> R<AwardDecl> {
         let pos = self.pos;
         let (category, start) = match self.kw(lex::TITLE) {
-            Ok(start) => (AwardCategory::Title, start),
-            Err(_) => {
+            Some(start) => (AwardCategory::Title, start),
+            None => {
                 self.pos = pos;
                 (AwardCategory::Commendation, self.kw(lex::COMMENDATION)?)
             }
@@ -676,7 +695,7 @@ impl<'t> Parser<'t> {
         }
         self.punct(b"}")?;
         a.span = self.span(start, self.pos);
-        Ok(a)
+        Some(a)
     }
 
     /// `require` or `disqualify`: `{ kw ~ string? ~ basis? ~ ":" ~ expr }`
@@ -686,7 +705,7 @@ impl<'t> Parser<'t> {
         let basis = self.opt_basis()?;
         self.punct(b":")?;
         let expr = self.expr()?;
-        Ok(Condition { label, basis, expr, span: self.span(start, self.pos) })
+        Some(Condition { label, basis, expr, span: self.span(start, self.pos) })
     }
 
     /// `quota = { kw_quota ~ (percent | number) ~ quota_of? ~ quota_per? ~ quota_by? ~ quota_round? }`
@@ -712,14 +731,14 @@ impl<'t> Parser<'t> {
                 p.kw(lex::ROUND)?;
                 let pos = p.pos;
                 if p.opt_kw(lex::UP) {
-                    return Ok(true);
+                    return Some(true);
                 }
                 p.pos = pos;
                 p.kw(lex::DOWN)?;
-                Ok(false)
+                Some(false)
             })?
             .unwrap_or(false);
-        Ok(Quota { amount, of, per, by, round_up, span: self.span(start, self.pos) })
+        Some(Quota { amount, of, per, by, round_up, span: self.span(start, self.pos) })
     }
 
     /// `vote = { kw_vote ~ ident ~ (percent | number) ~ kw_of ~ (kw_all | kw_present) ~ (kw_secret | kw_open)? }`
@@ -738,7 +757,7 @@ impl<'t> Parser<'t> {
         if !secret {
             self.opt_kw(lex::OPEN);
         }
-        Ok(Vote { body, threshold, of_all, secret, span: self.span(start, self.pos) })
+        Some(Vote { body, threshold, of_all, secret, span: self.span(start, self.pos) })
     }
 }
 

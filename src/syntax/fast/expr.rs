@@ -11,7 +11,7 @@ use crate::ast::{AggFn, BinOp, Expr, ExprKind, Ident, UnOp, Window};
 use crate::diag::Span;
 
 use super::lex::{self, Kw};
-use super::{Parser, R, Stop};
+use super::{Parser, R};
 
 /// One element of an expression's flat run.
 #[derive(Debug)]
@@ -55,10 +55,10 @@ const AGGREGATES: [(Kw, AggFn); 6] = [
 
 impl Parser<'_> {
     /// Open an expression or criteria group: one more level of nesting, as `check_nesting`
-    /// counts it. Too deep is left to pest, which reports it.
+    /// counts it. Deeper than [`super::NESTING`] is left to pest.
     pub(super) fn nest(&mut self) -> R<()> {
         self.depth += 1;
-        if self.depth > super::super::MAX_NESTING { Err(Stop::Bail) } else { Ok(()) }
+        if self.depth > super::NESTING { self.bail() } else { Some(()) }
     }
 
     /// `expr = { prefix* ~ primary ~ (infix ~ prefix* ~ primary)* }`
@@ -70,7 +70,7 @@ impl Parser<'_> {
             match self.pieces.get(base..) {
                 Some([Piece::Atom(_)]) => {
                     if let Some(Piece::Atom(e)) = self.pieces.pop() {
-                        return Ok(e);
+                        return Some(e);
                     }
                 }
                 // Nor does one binary operator between two primaries, the next commonest.
@@ -80,14 +80,20 @@ impl Parser<'_> {
                     {
                         let span = a.span.join(b.span);
                         let kind = ExprKind::Binary(op, Box::new(a), Box::new(b));
-                        return Ok(Expr { kind, span });
+                        return Some(Expr { kind, span });
                     }
                 }
                 _ => {}
             }
             let mut run = self.pieces.drain(base..).peekable();
-            let e = fold(&mut run, 0)?;
-            if run.next().is_some() { Err(Stop::Bail) } else { Ok(e) }
+            let e = fold(&mut run, 0);
+            let rest = run.next().is_some();
+            drop(run);
+            // The grammar makes every run well formed; were one not, leave it to pest.
+            match e {
+                Some(e) if !rest => Some(e),
+                _ => self.bail(),
+            }
         });
         self.pieces.truncate(base);
         folded
@@ -103,17 +109,17 @@ impl Parser<'_> {
         loop {
             let saved = (self.pos, self.depth, self.pieces.len());
             match self.infix_step() {
-                Ok(n) => cost += n,
-                Err(Stop::No) => {
+                Some(n) => cost += n,
+                None if !self.bailed.get() => {
                     (self.pos, self.depth) = (saved.0, saved.1);
                     self.pieces.truncate(saved.2.max(base));
                     break;
                 }
-                Err(Stop::Bail) => return Err(Stop::Bail),
+                None => return None,
             }
         }
         self.depth -= cost;
-        Ok(())
+        Some(())
     }
 
     /// `infix ~ prefix* ~ primary`; returns how many operators it read.
@@ -124,7 +130,7 @@ impl Parser<'_> {
         let n = 1 + self.prefixes()?;
         let atom = self.primary()?;
         self.pieces.push(Piece::Atom(atom));
-        Ok(n)
+        Some(n)
     }
 
     /// `prefix*`; returns how many it read.
@@ -133,20 +139,20 @@ impl Parser<'_> {
         loop {
             let pos = self.pos;
             let op = match self.kw_not() {
-                Ok(start) => Some((UnOp::Not, start)),
-                Err(Stop::No) => {
+                Some(start) => Some((UnOp::Not, start)),
+                None if !self.bailed.get() => {
                     self.pos = pos;
                     match self.punct(b"-") {
-                        Ok(start) => Some((UnOp::Neg, start)),
-                        Err(Stop::No) => None,
-                        Err(Stop::Bail) => return Err(Stop::Bail),
+                        Some(start) => Some((UnOp::Neg, start)),
+                        None if !self.bailed.get() => None,
+                        None => return None,
                     }
                 }
-                Err(Stop::Bail) => return Err(Stop::Bail),
+                None => return None,
             };
             let Some((op, start)) = op else {
                 self.pos = pos;
-                return Ok(n);
+                return Some(n);
             };
             self.nest()?;
             n += 1;
@@ -172,16 +178,16 @@ impl Parser<'_> {
             [b'/', ..] => (BinOp::Div, 1),
             _ => {
                 let pos = self.pos;
-                if self.kw(lex::AND).is_ok() {
-                    return Ok(BinOp::And);
+                if self.kw(lex::AND).is_some() {
+                    return Some(BinOp::And);
                 }
                 self.pos = pos;
                 self.kw(lex::OR)?;
-                return Ok(BinOp::Or);
+                return Some(BinOp::Or);
             }
         };
         self.pos += len;
-        Ok(op)
+        Some(op)
     }
 
     /// `primary = _{ aggregate | call | name | literal | held | if_expr | ever_held | "(" ~ expr ~ ")" }`
@@ -194,12 +200,12 @@ impl Parser<'_> {
                 self.pos += 1;
                 let e = self.expr()?;
                 self.punct(b")")?;
-                return Ok(e);
+                return Some(e);
             }
             // `agg_fn`'s guard: every aggregate's name starts with one of these letters.
             Some(b'a' | b'c' | b'k' | b'n' | b's' | b't') => {
                 if let Some(e) = self.opt(Self::aggregate)? {
-                    return Ok(e);
+                    return Some(e);
                 }
             }
             _ => {}
@@ -207,33 +213,33 @@ impl Parser<'_> {
         // `call` and `name` both start with `ident`: read it once.
         let pos = self.pos;
         match self.ident_range() {
-            Ok((start, end)) => {
+            Some((start, end)) => {
                 if let Some(e) = self.opt(|p| p.call_rest(start, end))? {
-                    return Ok(e);
+                    return Some(e);
                 }
                 self.pos = end;
                 let span = self.span(start, end);
-                return Ok(Expr { kind: ExprKind::Name(self.slice(start, end)?), span });
+                return Some(Expr { kind: ExprKind::Name(self.slice(start, end)?), span });
             }
-            Err(Stop::No) => self.pos = pos,
-            Err(Stop::Bail) => return Err(Stop::Bail),
+            None if !self.bailed.get() => self.pos = pos,
+            None => return None,
         }
         if let Some(e) = self.opt(Self::literal)? {
-            return Ok(e);
+            return Some(e);
         }
         if let Some(e) = self.opt(Self::held)? {
-            return Ok(e);
+            return Some(e);
         }
         if let Some(e) = self.opt(Self::if_expr)? {
-            return Ok(e);
+            return Some(e);
         }
         if let Some(e) = self.opt(Self::ever_held)? {
-            return Ok(e);
+            return Some(e);
         }
         self.punct(b"(")?;
         let e = self.expr()?;
         self.punct(b")")?;
-        Ok(e)
+        Some(e)
     }
 
     /// `aggregate = { agg_fn ~ "(" ~ kw_members ~ ("," ~ expr)? ~ ")" }`
@@ -243,15 +249,15 @@ impl Parser<'_> {
         let mut found = None;
         for (kw, fun) in AGGREGATES {
             match self.kw(kw) {
-                Ok(start) => {
+                Some(start) => {
                     found = Some((start, fun));
                     break;
                 }
-                Err(Stop::No) => self.pos = pos,
-                Err(Stop::Bail) => return Err(Stop::Bail),
+                None if !self.bailed.get() => self.pos = pos,
+                None => return None,
             }
         }
-        let Some((start, fun)) = found else { return Err(Stop::No) };
+        let (start, fun) = found?;
         self.punct(b"(")?;
         self.kw(lex::MEMBERS)?;
         let arg = self
@@ -261,7 +267,7 @@ impl Parser<'_> {
             })?
             .map(Box::new);
         self.punct(b")")?;
-        Ok(Expr { kind: ExprKind::Agg(fun, arg), span: self.span(start, self.pos) })
+        Some(Expr { kind: ExprKind::Agg(fun, arg), span: self.span(start, self.pos) })
     }
 
     /// The rest of `call = { ident ~ "(" ~ (expr ~ ("," ~ expr)*)? ~ ")" }` after its name.
@@ -279,7 +285,7 @@ impl Parser<'_> {
         }
         self.punct(b")")?;
         let fun = Ident { name: self.slice(start, end)?, span: self.span(start, end) };
-        Ok(Expr { kind: ExprKind::Call(fun, args), span: self.span(start, self.pos) })
+        Some(Expr { kind: ExprKind::Call(fun, args), span: self.span(start, self.pos) })
     }
 
     /// `literal = _{ date | percent | number | string | boolean }`, as an expression.
@@ -289,32 +295,32 @@ impl Parser<'_> {
         if let Some(end) = self.date_end(start) {
             self.pos = end;
             let date = self.date_value(start, end)?;
-            return Ok(Expr { kind: ExprKind::Date(date.value), span: date.span });
+            return Some(Expr { kind: ExprKind::Date(date.value), span: date.span });
         }
         if let Some(end) = self.number_end(start) {
             if self.bytes.get(end) == Some(&b'%') {
                 self.pos = end + 1;
                 let n = self.percent_value(start, end)?;
-                return Ok(Expr { kind: ExprKind::Percent(n.value), span: n.span });
+                return Some(Expr { kind: ExprKind::Percent(n.value), span: n.span });
             }
             self.pos = end;
             let n = self.number_value(start, end)?;
-            return Ok(Expr { kind: ExprKind::Num(n.value), span: n.span });
+            return Some(Expr { kind: ExprKind::Num(n.value), span: n.span });
         }
         if let Some((end, value)) = self.string_at(start) {
             self.pos = end;
-            return Ok(Expr { kind: ExprKind::Str(value), span: self.span(start, end) });
+            return Some(Expr { kind: ExprKind::Str(value), span: self.span(start, end) });
         }
         let value = match self.kw(lex::TRUE) {
-            Ok(_) => true,
-            Err(Stop::No) => {
+            Some(_) => true,
+            None if !self.bailed.get() => {
                 self.pos = start;
                 self.kw(lex::FALSE)?;
                 false
             }
-            Err(Stop::Bail) => return Err(Stop::Bail),
+            None => return None,
         };
-        Ok(Expr { kind: ExprKind::Bool(value), span: self.span(start, self.pos) })
+        Some(Expr { kind: ExprKind::Bool(value), span: self.span(start, self.pos) })
     }
 
     /// `held = { kw_held ~ ident ~ window? }`
@@ -322,16 +328,16 @@ impl Parser<'_> {
         let start = self.kw(lex::HELD)?;
         let fact = self.ident()?;
         let window = self.opt(Self::window)?.unwrap_or(Window::Current);
-        Ok(Expr { kind: ExprKind::Held(fact, window), span: self.span(start, self.pos) })
+        Some(Expr { kind: ExprKind::Held(fact, window), span: self.span(start, self.pos) })
     }
 
     /// `window = _{ win_consecutive | win_of_last | win_last }`
     fn window(&mut self) -> R<Window> {
         if let Some(w) = self.opt(Self::win_consecutive)? {
-            return Ok(w);
+            return Some(w);
         }
         if let Some(w) = self.opt(Self::win_of_last)? {
-            return Ok(w);
+            return Some(w);
         }
         if self
             .opt(|p| {
@@ -340,10 +346,10 @@ impl Parser<'_> {
             })?
             .is_some()
         {
-            return Ok(Window::Last);
+            return Some(Window::Last);
         }
         self.kw(lex::VI_LAST_CYCLE)?;
-        Ok(Window::Last)
+        Some(Window::Last)
     }
 
     /// `kw_for ~ integer ~ kw_consecutive ~ kw_cycles | vi_within ~ integer ~ vi_consecutive_cycles`
@@ -353,7 +359,7 @@ impl Parser<'_> {
             let n = p.integer()?;
             p.kw(lex::CONSECUTIVE)?;
             p.kw(lex::CYCLES)?;
-            Ok(n)
+            Some(n)
         })?;
         let n = match en {
             Some(n) => n,
@@ -364,7 +370,7 @@ impl Parser<'_> {
                 n
             }
         };
-        Ok(Window::Consecutive(self.small_int(n)?))
+        Some(Window::Consecutive(self.small_int(n)?))
     }
 
     /// `kw_in ~ integer ~ kw_of ~ kw_last ~ integer ~ kw_cycles
@@ -377,13 +383,13 @@ impl Parser<'_> {
             p.kw(lex::LAST)?;
             let n = p.integer()?;
             p.kw(lex::CYCLES)?;
-            Ok((k, n))
+            Some((k, n))
         })?;
         let (k, n) = match en {
             Some(kn) => kn,
             None => {
                 self.skip();
-                let (k, end) = self.vi_times_at(self.pos).ok_or(Stop::No)?;
+                let (k, end) = self.vi_times_at(self.pos)?;
                 self.pos = end;
                 self.kw(lex::VI_WITHIN)?;
                 let n = self.integer()?;
@@ -391,7 +397,7 @@ impl Parser<'_> {
                 (k, n)
             }
         };
-        Ok(Window::OfLast(self.small_int(k)?, self.small_int(n)?))
+        Some(Window::OfLast(self.small_int(k)?, self.small_int(n)?))
     }
 
     /// `if_expr = { kw_if ~ expr ~ kw_then ~ expr ~ kw_else ~ expr }`
@@ -403,7 +409,7 @@ impl Parser<'_> {
         self.kw(lex::ELSE)?;
         let b = self.expr()?;
         let span = self.span(start, self.pos);
-        Ok(Expr { kind: ExprKind::If(Box::new(cond), Box::new(a), Box::new(b)), span })
+        Some(Expr { kind: ExprKind::If(Box::new(cond), Box::new(a), Box::new(b)), span })
     }
 
     /// `ever_held = { kw_ever ~ kw_held ~ ident }`
@@ -411,7 +417,7 @@ impl Parser<'_> {
         let start = self.kw(lex::EVER)?;
         self.kw(lex::HELD)?;
         let fact = self.ident()?;
-        Ok(Expr { kind: ExprKind::EverHeld(fact), span: self.span(start, self.pos) })
+        Some(Expr { kind: ExprKind::EverHeld(fact), span: self.span(start, self.pos) })
     }
 
     /// A count of cycles, as `lower::small_int` reads it: at most 1000, else pest reports it.
@@ -420,11 +426,12 @@ impl Parser<'_> {
             .get(start..end)
             .and_then(|t| t.parse::<u32>().ok())
             .filter(|n| *n <= 1000)
-            .ok_or(Stop::Bail)
+            .or_else(|| self.bail())
     }
 }
 
-/// Fold a run as pest's `PrattParser` does (`expr`, `nud`, `led`, `lbp`).
+/// Fold a run as pest's `PrattParser` does (`expr`, `nud`, `led`, `lbp`); `None` for a run
+/// the grammar cannot produce.
 fn fold<I: Iterator<Item = Piece>>(run: &mut Peekable<I>, rbp: u32) -> R<Expr> {
     let mut lhs = match run.next() {
         Some(Piece::Prefix(op, span)) => {
@@ -433,7 +440,7 @@ fn fold<I: Iterator<Item = Piece>>(run: &mut Peekable<I>, rbp: u32) -> R<Expr> {
             Expr { kind: ExprKind::Unary(op, Box::new(rhs)), span }
         }
         Some(Piece::Atom(e)) => e,
-        Some(Piece::Infix(_)) | None => return Err(Stop::Bail),
+        Some(Piece::Infix(_)) | None => return None,
     };
     while let Some(Piece::Infix(op)) = run.peek() {
         let op = *op;
@@ -445,5 +452,5 @@ fn fold<I: Iterator<Item = Piece>>(run: &mut Peekable<I>, rbp: u32) -> R<Expr> {
         let span = lhs.span.join(rhs.span);
         lhs = Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
     }
-    Ok(lhs)
+    Some(lhs)
 }

@@ -7,7 +7,7 @@
 
 use pest::unicode::{LETTER, MARK, NUMBER};
 
-use super::{Parser, R, Stop};
+use super::{Parser, R};
 
 /// A keyword rule: its spellings, tried in the grammar's order. A space in a spelling stands
 /// for `sp`, one or more spaces or tabs. Every keyword ends with `!ident_char`.
@@ -249,13 +249,13 @@ impl Parser<'_> {
         for spelling in spellings {
             if let Some(end) = self.spelled(start, spelling) {
                 if self.ident_char_at(end) {
-                    return Err(Stop::No);
+                    return None;
                 }
                 self.pos = end;
-                return Ok(start);
+                return Some(start);
             }
         }
-        Err(Stop::No)
+        None
     }
 
     /// `kw_by`: `by`, or `theo` unless `lần` follows (`theo lần` is `each`).
@@ -278,13 +278,13 @@ impl Parser<'_> {
                     continue;
                 }
                 if self.ident_char_at(end) {
-                    return Err(Stop::No);
+                    return None;
                 }
                 self.pos = end;
-                return Ok(start);
+                return Some(start);
             }
         }
-        Err(Stop::No)
+        None
     }
 
     /// Whether a reserved word (`keyword`) starts at `at`.
@@ -295,8 +295,11 @@ impl Parser<'_> {
             Some(0xC4) if self.bytes.get(at + 1) == Some(&0x91) => 'đ',
             _ => return false,
         };
+        // The first byte matches every spelling of the list; the second rules most out.
+        let second = self.bytes.get(at + 1);
         reserved(first)
             .iter()
+            .filter(|spelling| spelling.as_bytes().get(1) == second)
             .find_map(|spelling| self.spelled(at, spelling))
             .is_some_and(|end| !self.ident_char_at(end))
     }
@@ -307,9 +310,9 @@ impl Parser<'_> {
         if self.bytes.get(self.pos..).is_some_and(|r| r.starts_with(p)) {
             let start = self.pos;
             self.pos += p.len();
-            Ok(start)
+            Some(start)
         } else {
-            Err(Stop::No)
+            None
         }
     }
 
@@ -321,21 +324,20 @@ impl Parser<'_> {
             Some(&b) if b.is_ascii_alphabetic() || b == b'_' => 1,
             Some(&b) if !b.is_ascii() => match self.char_at(start) {
                 Some(c) if LETTER(c) => c.len_utf8(),
-                _ => return Err(Stop::No),
+                _ => return None,
             },
-            _ => return Err(Stop::No),
+            _ => return None,
         };
         if self.reserved_at(start) {
-            return Err(Stop::No);
+            return None;
         }
         let mut at = start + first_len;
         while let Some(&b) = self.bytes.get(at) {
             if b.is_ascii() {
-                if b.is_ascii_alphanumeric() || b == b'_' {
-                    at += 1;
-                } else {
+                if !(b.is_ascii_alphanumeric() || b == b'_') {
                     break;
                 }
+                at += 1;
             } else {
                 match self.char_at(at) {
                     Some(c) if is_wide_ident_char(c) => at += c.len_utf8(),
@@ -344,7 +346,7 @@ impl Parser<'_> {
             }
         }
         self.pos = at;
-        Ok((start, at))
+        Some((start, at))
     }
 
     /// `integer`: ASCII digits not followed by a name character. Returns its start and end.
@@ -353,10 +355,10 @@ impl Parser<'_> {
         let start = self.pos;
         let end = start + self.digits(start);
         if end == start || self.ident_char_at(end) {
-            return Err(Stop::No);
+            return None;
         }
         self.pos = end;
-        Ok((start, end))
+        Some((start, end))
     }
 
     fn digits(&self, at: usize) -> usize {

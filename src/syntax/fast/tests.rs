@@ -95,8 +95,9 @@ fn the_fast_path_reads_every_valid_repository_file_as_pest_does() {
     assert!(valid > 50, "only {valid} valid files");
 }
 
-/// Deep nesting at the limit is read; past it, pest reports it. On a large stack: pest's
-/// path, not the fast one, overflows a test thread's 2 MiB at 254 brackets in a debug build.
+/// Deep nesting up to the fast path's limit is read; past it, pest decides (and past its own
+/// limit, reports it). On a large stack: pest's path, not the fast one, overflows a test
+/// thread's 2 MiB at 254 brackets in a debug build.
 #[test]
 fn nesting_at_and_past_the_limit() {
     std::thread::Builder::new()
@@ -121,14 +122,45 @@ fn nesting_shapes() {
         },
     ];
     for shape in shapes {
-        for n in [2, 100, 250, 254, 255, 256, 257, 258, 300, 1000] {
+        for n in [2, 100, 126, 127, 128, 129, 130, 250, 254, 255, 256, 257, 258, 300, 1000] {
             let text = format!("{header}{}\n", shape(n));
             law(&format!("depth {n}"), &text);
         }
     }
-    // At the limit exactly, the fast path still reads it.
-    let at_limit = format!("{header}mark m for a when {}nu\n", "not ".repeat(255));
-    assert!(law("255 nots", &at_limit));
+    // At its limit exactly, the fast path still reads it; one more level, and pest does.
+    let nots = |n| format!("{header}mark m for a when {}nu\n", "not ".repeat(n));
+    assert!(law("127 nots", &nots(super::NESTING - 1)));
+    assert!(!law("128 nots", &nots(super::NESTING)));
+    assert!(parse_rules_pest(&nots(super::NESTING), FileId(3)).is_ok());
+}
+
+/// The fast path alone stays within a 2 MiB stack however deep the text nests, in a debug
+/// build too: it gives up at its limit before the stack runs out.
+#[test]
+fn the_fast_path_is_stack_safe() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let header = "ruleset r \"R\"\nentity a { nu: bool }\n";
+            for n in [super::NESTING, 300, 100_000] {
+                let groups: String = (0..n).map(|i| format!("group g{i} max 1 {{ ")).collect();
+                for text in [
+                    format!("{header}mark m for a when {}nu", "not ".repeat(n)),
+                    format!("{header}mark m for a when {}1 > 0", "- ".repeat(n)),
+                    format!("{header}mark m for a when {}nu{}", "(".repeat(n), ")".repeat(n)),
+                    format!("{header}mark m for a when {}", vec!["nu"; n].join(" and ")),
+                    format!("{header}mark m for a when {}nu", "f(".repeat(n)),
+                    format!("{header}mark m for a when {}nu", "if a then b else ".repeat(n)),
+                    format!("{header}scoring s for a max 1 {{ {groups}pass p max 1 when nu"),
+                ] {
+                    let read = super::parse(&text, FileId(0)).is_some();
+                    assert!(!read || n == super::NESTING, "{n} levels read");
+                }
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 /// Texts around the edges of tokens: each obeys the law, and the valid ones are read.
@@ -374,7 +406,7 @@ fn names_and_reserved_words_match_the_grammar() {
             "keyword `{}`",
             probe.escape_debug()
         );
-        let fast = p.ident_range().ok().map(|(_, end)| end);
+        let fast = p.ident_range().map(|(_, end)| end);
         let pest = RulesParser::parse(Rule::ident, &probe)
             .ok()
             .and_then(|mut p| p.next())
@@ -400,7 +432,7 @@ fn keywords_match_the_grammar() {
     for probe in probes() {
         for (rule, f) in &rules {
             let mut p = super::Parser::new(&probe, FileId(0));
-            let fast = f(&mut p).ok().map(|_| p.pos);
+            let fast = f(&mut p).map(|_| p.pos);
             let pest = RulesParser::parse(*rule, &probe)
                 .ok()
                 .and_then(|mut p| p.next())
