@@ -43,8 +43,23 @@ fn infix_power(op: BinOp) -> u32 {
     }
 }
 
+/// The first two bytes of every spelling in [`AGGREGATES`] (a test checks): where the text
+/// starts otherwise, no aggregate can match, and none is tried.
+pub(super) const AGGREGATE_HEADS: [[u8; 2]; 10] = [
+    *b"sh",
+    *b"co",
+    [b'c', 0xC3],
+    *b"al",
+    *b"an",
+    *b"no",
+    *b"su",
+    *b"kh",
+    [b't', 0xE1],
+    [b's', 0xE1],
+];
+
 /// The aggregate functions, in the order `agg_fn` tries them.
-const AGGREGATES: [(Kw, AggFn); 6] = [
+pub(super) const AGGREGATES: [(Kw, AggFn); 6] = [
     (lex::SHARE, AggFn::Share),
     (lex::COUNT, AggFn::Count),
     (lex::EVERY, AggFn::All),
@@ -204,7 +219,10 @@ impl Parser<'_> {
             }
             // `agg_fn`'s guard: every aggregate's name starts with one of these letters.
             Some(b'a' | b'c' | b'k' | b'n' | b's' | b't') => {
-                if let Some(e) = self.opt(Self::aggregate)? {
+                let head = self.bytes.get(self.pos..self.pos + 2);
+                if AGGREGATE_HEADS.iter().any(|h| Some(h.as_slice()) == head)
+                    && let Some(e) = self.opt(Self::aggregate)?
+                {
                     return Some(e);
                 }
             }

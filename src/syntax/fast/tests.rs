@@ -368,6 +368,17 @@ fn keyword_spellings_match_the_table() {
     assert_eq!(seen, rules_language);
 }
 
+/// Every aggregate's spelling starts with one of the heads the parser looks for first.
+#[test]
+fn aggregate_heads_cover_every_spelling() {
+    for (spellings, _) in super::expr::AGGREGATES {
+        for s in spellings {
+            let head = s.as_bytes().get(..2).unwrap();
+            assert!(super::expr::AGGREGATE_HEADS.iter().any(|h| h == head), "`{s}`");
+        }
+    }
+}
+
 /// Probes around every keyword: the words, their beginnings, each followed by letters,
 /// digits, spaces, tabs, line breaks or brackets, and pairs of words.
 fn probes() -> Vec<String> {
