@@ -50,6 +50,19 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The parser alone (pest only where the fast path leaves a file to it), to split the
+    // load time into parsing and checking.
+    let mut group = c.benchmark_group("parse");
+    for (label, text) in [("shipped rule set", SHIPPED), ("1,000 awards", generated.as_str())] {
+        group.bench_function(label, |b| {
+            b.iter(|| {
+                black_box(
+                    thidua::syntax::parse_rules(black_box(text), thidua::diag::FileId(0)).is_ok(),
+                )
+            });
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

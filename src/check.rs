@@ -4,7 +4,9 @@
 //! warnings apart from errors. Declarations may appear in any order; evaluation order comes
 //! from the dependency graph of scores, ranks, marks and awards (a cycle is an error).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -159,12 +161,12 @@ pub(crate) struct Checker<'a> {
     pub(crate) members: Vec<Option<KindId>>,
     /// Mark index by fact, award index by fact.
     mark_of: BTreeMap<FactId, usize>,
-    award_of: BTreeMap<FactId, usize>,
+    award_of: FxHashMap<FactId, usize>,
     /// Extra names a caller supplies values for (workflow guards), by slot.
     pub(crate) slots: Vec<(String, Type)>,
     /// Fact id by name, for the facts [`Checker::declare_facts`] adds to the schema: a rule set
     /// with a thousand awards looks a fact up several thousand times.
-    fact_ids: HashMap<String, FactId>,
+    fact_ids: FxHashMap<String, FactId>,
 }
 
 impl<'a> Checker<'a> {
@@ -180,9 +182,9 @@ impl<'a> Checker<'a> {
             ranked: BTreeSet::new(),
             members: Vec::new(),
             mark_of: BTreeMap::new(),
-            award_of: BTreeMap::new(),
+            award_of: FxHashMap::default(),
             slots: Vec::new(),
-            fact_ids: HashMap::new(),
+            fact_ids: FxHashMap::default(),
         }
     }
 
@@ -200,6 +202,8 @@ impl<'a> Checker<'a> {
         self.schema.kind_def(k).map_or_else(|| String::from("?"), |d| d.name.clone())
     }
 
+    /// Check the whole file and compile it. The checker's last step: its schema, parameters
+    /// and members move into the program.
     fn run(&mut self) -> Option<Program> {
         let file = self.file;
         self.check_top_level_names();
@@ -253,13 +257,14 @@ impl<'a> Checker<'a> {
             cycle,
             effective_from,
             effective_to,
-            schema: self.schema.clone(),
-            params: self.params.clone(),
+            // `run` is the checker's last step (`check` drops it next): move, do not copy.
+            schema: std::mem::take(&mut self.schema),
+            params: std::mem::take(&mut self.params),
             scorings,
             marks,
             awards,
             order,
-            members: self.members.clone(),
+            members: std::mem::take(&mut self.members),
             span: file.header.span,
         })
     }
@@ -268,7 +273,8 @@ impl<'a> Checker<'a> {
     // Names and declarations
 
     fn check_top_level_names(&mut self) {
-        let mut seen: BTreeMap<&str, Declared> = BTreeMap::new();
+        // Looked up, never iterated: the order of diagnostics is the items' order.
+        let mut seen: FxHashMap<&str, Declared> = FxHashMap::default();
         for item in &self.file.items {
             let (name, what) = match item {
                 Item::Param(p) => (&p.name, "parameter"),

@@ -12,6 +12,7 @@ use crate::ast;
 use crate::diag::{Diagnostic, FileId, Span};
 use crate::lang::Lang;
 
+mod fast;
 pub mod keywords;
 mod lower;
 mod names;
@@ -31,9 +32,28 @@ pub(crate) use grammar::{Rule, RulesParser};
 pub(crate) use lower::content_len;
 
 /// Parse a rule file's text. `file` is the id under which the text sits in the source map.
+///
+/// A hand-written parser reads the file first (`syntax/fast.rs`); whatever it is not sure of, pest
+/// (the grammar of record) reads, and reports the errors.
 pub fn parse_rules(text: &str, file: FileId) -> Result<ast::File, Box<Diagnostic>> {
+    match fast::parse(text, file) {
+        Some(ast) => Ok(ast),
+        None => parse_rules_pest(text, file),
+    }
+}
+
+/// [`parse_rules`] by pest and lowering alone, without the fast path: for the tests and the
+/// fuzz target that hold the two to the same result.
+#[doc(hidden)]
+pub fn parse_rules_pest(text: &str, file: FileId) -> Result<ast::File, Box<Diagnostic>> {
     let root = parse_root(Rule::file, text, file)?;
     lower::file(root, file)
+}
+
+/// The fast path of [`parse_rules`] alone: `Some` only for a file pest reads the same.
+#[doc(hidden)]
+pub fn parse_rules_fast(text: &str, file: FileId) -> Option<ast::File> {
+    fast::parse(text, file)
 }
 
 /// Parse a workflow file's text.

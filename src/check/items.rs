@@ -455,20 +455,14 @@ impl Checker<'_> {
         ))
     }
 
-    fn single(&mut self, what: &str, spans: impl Iterator<Item = Span>) {
-        let spans: Vec<Span> = spans.collect();
-        if let [first, rest @ ..] = spans.as_slice() {
-            for s in rest {
-                self.diags.push(
-                    Diagnostic::error(
-                        "check::duplicate",
-                        *s,
-                        format!("an award states `{what}` once"),
-                    )
-                    .with_related(*first, "first stated here")
+    fn single(&mut self, what: &str, mut spans: impl Iterator<Item = Span>) {
+        let Some(first) = spans.next() else { return };
+        for s in spans {
+            self.diags.push(
+                Diagnostic::error("check::duplicate", s, format!("an award states `{what}` once"))
+                    .with_related(first, "first stated here")
                     .with_help(format!("merge the `{what}` statements into one")),
-                );
-            }
+            );
         }
     }
 
