@@ -57,15 +57,22 @@ pub struct SourceFile {
     pub name: String,
     /// Full text.
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start, built when a location is first asked for (loading
+    /// a rule set that checks cleanly never needs it).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let line_starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        });
+        let line = line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = line_starts.get(line).copied().unwrap_or(0);
         let col = self.text.get(start..offset).map_or(0, |s| s.chars().count());
         (line + 1, col + 1)
     }
@@ -91,10 +98,12 @@ impl SourceMap {
     /// Add a file and return its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
         let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile { name: name.into(), text, line_starts });
+        self.files.push(SourceFile {
+            name: name.into(),
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        });
         id
     }
 
