@@ -401,6 +401,32 @@ pub struct AwardDecl {
     pub span: Span,
 }
 
+impl AwardDecl {
+    /// A declaration with its head read and no statements yet.
+    pub fn new(
+        category: AwardCategory,
+        name: Ident,
+        label: Option<Str>,
+        kind: Ident,
+        span: Span,
+    ) -> AwardDecl {
+        AwardDecl {
+            category,
+            name,
+            label,
+            kind,
+            basis: Vec::new(),
+            authority: Vec::new(),
+            requires: Vec::new(),
+            disqualifiers: Vec::new(),
+            quotas: Vec::new(),
+            votes: Vec::new(),
+            rewards: Vec::new(),
+            span,
+        }
+    }
+}
+
 /// A requirement or disqualifier.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Condition {

@@ -552,18 +552,7 @@ mod in_place {
             let f = fixture();
             let e = run(&f, TraceMode::Off);
             let dv = f.program.schema.kind("dv").unwrap();
-            let en = Engine {
-                program: &f.program,
-                data: &f.data,
-                cycle: e.cycle,
-                params: &e.params,
-                scores: &e.scores,
-                ranks: &e.ranks,
-                now: &e.now,
-                children: &e.children,
-                slots: &[],
-                columns: None,
-            };
+            let en = e.engine(&f.program, &f.data, &[]);
             for row in 0..4 {
                 // Untraced.
                 same(en.eval_bool(&c, dv, row, &mut NoTrace), reference(&en, &c, dv, row, &mut NoTrace).map(|v| v == Value::Bool(true)))?;
@@ -775,18 +764,7 @@ mod columns {
         for (columns, short) in
             [(None, true), (None, false), (Some(&typed), true), (Some(&typed), false)]
         {
-            let en = Engine {
-                program: &f.program,
-                data: &f.data,
-                cycle: e.cycle,
-                params: &e.params,
-                scores: &e.scores,
-                ranks: &e.ranks,
-                now: &e.now,
-                children: &e.children,
-                slots: &[],
-                columns,
-            };
+            let en = Engine { columns, ..e.engine(&f.program, &f.data, &[]) };
             let mut first = 0;
             while first < n {
                 let len = (n - first).min(super::super::batch::BLOCK);

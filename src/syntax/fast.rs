@@ -653,20 +653,7 @@ impl<'t> Parser<'t> {
         self.kw(lex::FOR)?;
         let kind = self.ident()?;
         self.punct(b"{")?;
-        let mut a = AwardDecl {
-            category,
-            name,
-            label,
-            kind,
-            basis: Vec::new(),
-            authority: Vec::new(),
-            requires: Vec::new(),
-            disqualifiers: Vec::new(),
-            quotas: Vec::new(),
-            votes: Vec::new(),
-            rewards: Vec::new(),
-            span: self.span(start, start),
-        };
+        let mut a = AwardDecl::new(category, name, label, kind, self.span(start, start));
         // `award_stmt = _{ require | disqualify | basis | authority | quota | vote | reward }`
         loop {
             if let Some(c) = self.opt(|p| p.condition(lex::REQUIRE))? {

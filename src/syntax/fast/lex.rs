@@ -418,7 +418,7 @@ impl Parser<'_> {
             }
         }
         let inner = self.text.get(body..i)?;
-        let value = if escaped { unescape(inner) } else { inner.to_owned() };
+        let value = if escaped { super::super::lower::unescape(inner) } else { inner.to_owned() };
         Some((i + 1, value))
     }
 
@@ -431,22 +431,4 @@ impl Parser<'_> {
         let end = self.spelled(at + digits, " lần")?;
         (!self.ident_char_at(end)).then_some(((at, at + digits), end))
     }
-}
-
-/// A string's text with `\"`, `\\` and `\n` replaced.
-fn unescape(inner: &str) -> String {
-    let mut value = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(ch) = chars.next() {
-        if ch == '\\' {
-            match chars.next() {
-                Some('n') => value.push('\n'),
-                Some(other) => value.push(other),
-                None => {}
-            }
-        } else {
-            value.push(ch);
-        }
-    }
-    value
 }
