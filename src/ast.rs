@@ -224,6 +224,31 @@ pub struct ScoringDecl {
     pub span: Span,
 }
 
+impl ScoringDecl {
+    /// A declaration with its head read and no criteria, items, bands or ranks yet.
+    pub fn new(
+        name: Ident,
+        label: Option<Str>,
+        kind: Ident,
+        max: Num,
+        basis: Option<Str>,
+        span: Span,
+    ) -> ScoringDecl {
+        ScoringDecl {
+            name,
+            label,
+            kind,
+            max,
+            basis,
+            criteria: Vec::new(),
+            adjusts: Vec::new(),
+            bands: Vec::new(),
+            ranks: Vec::new(),
+            span,
+        }
+    }
+}
+
 /// A node of the criteria tree.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Criterion {

@@ -495,7 +495,16 @@ mod in_place {
             prop::sample::select(held),
             any::<bool>().prop_map(|b| CExpr::Const(Value::Bool(b))),
         ];
-        leaf.prop_recursive(3, 16, 3, |inner| {
+        combined(leaf, 3, 16)
+    }
+
+    /// Conditions built from `leaf` with `and`, `or`, `not` and `if`, up to `depth` levels.
+    pub(super) fn combined(
+        leaf: impl Strategy<Value = CExpr> + 'static,
+        depth: u32,
+        size: u32,
+    ) -> BoxedStrategy<CExpr> {
+        leaf.prop_recursive(depth, size, 3, |inner| {
             prop_oneof![
                 (prop::sample::select(vec![BinOp::And, BinOp::Or]), inner.clone(), inner.clone())
                     .prop_map(|(o, a, b)| bin(o, a, b)),
@@ -507,6 +516,7 @@ mod in_place {
                 )),
             ]
         })
+        .boxed()
     }
 
     fn same<T: PartialEq + std::fmt::Debug>(
@@ -581,9 +591,9 @@ mod columns {
     use super::super::batch::Bits;
     use super::super::trace::Recorder;
     use super::super::*;
-    use super::in_place::{bin, cond, field, num};
+    use super::in_place::{bin, combined, cond, field, num};
     use super::{Fixture, fixture};
-    use crate::ast::{BinOp, UnOp, Window};
+    use crate::ast::{BinOp, Window};
     use crate::diag::Span;
 
     /// 300 people (a whole block of 256 and part of another) with every value the fields
@@ -739,19 +749,7 @@ mod columns {
             prop::sample::select(facts.to_vec()).prop_map(CExpr::EverHeld),
             any::<bool>().prop_map(|b| CExpr::Const(Value::Bool(b))),
         ];
-        leaf.prop_recursive(4, 24, 3, |inner| {
-            prop_oneof![
-                (prop::sample::select(vec![BinOp::And, BinOp::Or]), inner.clone(), inner.clone())
-                    .prop_map(|(o, a, b)| bin(o, a, b)),
-                inner.clone().prop_map(|a| CExpr::Unary(UnOp::Not, Box::new(a))),
-                (inner.clone(), inner.clone(), inner).prop_map(|(c, a, b)| CExpr::If(
-                    Box::new(c),
-                    Box::new(a),
-                    Box::new(b)
-                )),
-            ]
-        })
-        .boxed()
+        combined(leaf, 4, 24)
     }
 
     /// Checks `bits` over every block of `kind` against `eval_bool` row by row, with the

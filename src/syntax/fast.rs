@@ -420,18 +420,7 @@ impl<'t> Parser<'t> {
         let max = self.max_clause()?;
         let basis = self.opt_basis()?;
         self.punct(b"{")?;
-        let mut s = ScoringDecl {
-            name,
-            label,
-            kind,
-            max,
-            basis,
-            criteria: Vec::new(),
-            adjusts: Vec::new(),
-            bands: Vec::new(),
-            ranks: Vec::new(),
-            span: self.span(start, start),
-        };
+        let mut s = ScoringDecl::new(name, label, kind, max, basis, self.span(start, start));
         // `scoring_stmt = _{ criterion | adjust | band | rank_decl }`
         loop {
             if let Some(c) = self.opt(Self::criterion)? {

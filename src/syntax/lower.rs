@@ -314,18 +314,7 @@ fn scoring_decl(p: Pair<'_, Rule>, f: FileId) -> Result<ScoringDecl> {
     let kind = ident(c.expect(Rule::ident)?, f);
     let max = max_clause(c.expect(Rule::max_clause)?, f)?;
     let basis = opt_basis(&mut c, f)?;
-    let mut s = ScoringDecl {
-        name,
-        label,
-        kind,
-        max,
-        basis,
-        criteria: Vec::new(),
-        adjusts: Vec::new(),
-        bands: Vec::new(),
-        ranks: Vec::new(),
-        span,
-    };
+    let mut s = ScoringDecl::new(name, label, kind, max, basis, span);
     while let Some(rule) = c.peek() {
         let p = c.next()?;
         match rule {
