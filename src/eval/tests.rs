@@ -498,6 +498,27 @@ mod in_place {
         combined(leaf, 3, 16)
     }
 
+    /// Numbers and conditions over units (`dv`): their number fields and the parameters,
+    /// arithmetic that can divide by zero, and the history of `co` in several windows.
+    pub(super) fn unit_expressions() -> impl Strategy<Value = (CExpr, CExpr)> {
+        let f = fixture();
+        let dv = f.program.schema.kind("dv").unwrap();
+        let nums = ["thu_ly", "giai_quyet", "loi", "kien_nghi", "vi_pham"]
+            .map(|name| field(&f, dv, name))
+            .into_iter()
+            .chain([CExpr::Param(ParamId(0)), CExpr::Param(ParamId(1))])
+            .collect::<Vec<_>>();
+        let co = f.program.schema.fact("co").unwrap();
+        let held = vec![
+            CExpr::Held(co, Window::Last),
+            CExpr::Held(co, Window::Consecutive(2)),
+            CExpr::Held(co, Window::OfLast(1, 3)),
+            CExpr::EverHeld(co),
+        ];
+        let n = num(nums, held.clone()).boxed();
+        (n.clone(), cond(n, held))
+    }
+
     /// Conditions built from `leaf` with `and`, `or`, `not` and `if`, up to `depth` levels.
     pub(super) fn combined(
         leaf: impl Strategy<Value = CExpr> + 'static,
@@ -540,24 +561,7 @@ mod in_place {
 
         #[test]
         fn in_place_paths_agree_with_the_plain_evaluator(
-            (n, c) in {
-                let f = fixture();
-                let dv = f.program.schema.kind("dv").unwrap();
-                let nums = ["thu_ly", "giai_quyet", "loi", "kien_nghi", "vi_pham"]
-                    .map(|name| field(&f, dv, name))
-                    .into_iter()
-                    .chain([CExpr::Param(ParamId(0)), CExpr::Param(ParamId(1))])
-                    .collect::<Vec<_>>();
-                let co = f.program.schema.fact("co").unwrap();
-                let held = vec![
-                    CExpr::Held(co, Window::Last),
-                    CExpr::Held(co, Window::Consecutive(2)),
-                    CExpr::Held(co, Window::OfLast(1, 3)),
-                    CExpr::EverHeld(co),
-                ];
-                let n = num(nums, held.clone()).boxed();
-                (n.clone(), cond(n, held))
-            }
+            (n, c) in unit_expressions()
         ) {
             let f = fixture();
             let e = run(&f, TraceMode::Off);
@@ -591,7 +595,7 @@ mod columns {
     use super::super::batch::Bits;
     use super::super::trace::Recorder;
     use super::super::*;
-    use super::in_place::{bin, combined, cond, field, num};
+    use super::in_place::{bin, combined, field, unit_expressions};
     use super::{Fixture, fixture};
     use crate::ast::{BinOp, Window};
     use crate::diag::Span;
@@ -843,22 +847,7 @@ mod columns {
         /// Units: arithmetic that can divide by zero, so errors must come from live rows only.
         #[test]
         fn failing_conditions_fail_on_the_same_rows(
-            c in {
-                let f = fixture();
-                let dv = f.program.schema.kind("dv").unwrap();
-                let nums = ["thu_ly", "giai_quyet", "loi", "kien_nghi", "vi_pham"]
-                    .map(|name| field(&f, dv, name))
-                    .into_iter()
-                    .chain([CExpr::Param(ParamId(0)), CExpr::Param(ParamId(1))])
-                    .collect::<Vec<_>>();
-                let co = f.program.schema.fact("co").unwrap();
-                let held = vec![
-                    CExpr::Held(co, Window::Last),
-                    CExpr::Held(co, Window::Consecutive(2)),
-                    CExpr::EverHeld(co),
-                ];
-                cond(num(nums, held.clone()).boxed(), held)
-            },
+            (_, c) in unit_expressions(),
             live in any::<u64>(),
         ) {
             let f = fixture();
