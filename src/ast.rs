@@ -10,11 +10,19 @@ use crate::diag::Span;
 
 pub mod workflow;
 
+/// The text of a name: stored inline up to 24 bytes (nearly every name in a rule file), so
+/// that parsing a thousand awards does not allocate for each identifier it reads.
+pub type Name = compact_str::CompactString;
+
+/// The text of a string literal: shared, so that the compiled program keeps a label or a legal
+/// basis without copying it out of the syntax tree.
+pub type Text = std::sync::Arc<str>;
+
 /// A name as written, with its location.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// Where it was written.
     pub span: Span,
 }
@@ -23,7 +31,7 @@ pub struct Ident {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Str {
     /// The text.
-    pub value: String,
+    pub value: Text,
     /// Where it was written (including quotes).
     pub span: Span,
 }
@@ -514,17 +522,17 @@ pub enum ExprKind {
     /// A percentage (as a fraction).
     Percent(Decimal),
     /// A string.
-    Str(String),
+    Str(Text),
     /// A boolean.
     Bool(bool),
     /// A date.
     Date(NaiveDate),
     /// A field, parameter, variant, grade or built-in.
-    Name(String),
+    Name(Name),
     /// `not e`, `-e`.
     Unary(UnOp, Box<Expr>),
     /// `a op b`.
-    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Binary(BinOp, Box<(Expr, Expr)>),
     /// `if c then a else b`.
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `held X [window]`.

@@ -94,8 +94,8 @@ pub fn compile_condition(
 ) -> Result<CExpr, Vec<Diagnostic>> {
     let placeholder = ast::File {
         header: ast::Header {
-            name: ast::Ident { name: program.name.clone(), span: program.span },
-            label: ast::Str { value: program.label.clone(), span: program.span },
+            name: ast::Ident { name: program.name.as_str().into(), span: program.span },
+            label: ast::Str { value: program.label.clone().into(), span: program.span },
             cycle: Vec::new(),
             effective: Vec::new(),
             basis: Vec::new(),
@@ -166,7 +166,7 @@ pub(crate) struct Checker<'a> {
     pub(crate) slots: Vec<(String, Type)>,
     /// Fact id by name, for the facts [`Checker::declare_facts`] adds to the schema: a rule set
     /// with a thousand awards looks a fact up several thousand times.
-    fact_ids: FxHashMap<String, FactId>,
+    fact_ids: FxHashMap<ast::Name, FactId>,
 }
 
 impl<'a> Checker<'a> {
@@ -251,9 +251,9 @@ impl<'a> Checker<'a> {
         let order = self.order_steps(&steps, &scorings, &marks, &awards)?;
         let (cycle, effective_from, effective_to) = header;
         Some(Program {
-            name: file.header.name.name.clone(),
-            label: file.header.label.value.clone(),
-            basis: file.header.basis.first().map(|b| b.value.clone()),
+            name: file.header.name.name.to_string(),
+            label: file.header.label.value.to_string(),
+            basis: file.header.basis.first().map(|b| b.value.to_string()),
             cycle,
             effective_from,
             effective_to,
@@ -320,13 +320,15 @@ impl<'a> Checker<'a> {
                 }
             }
             self.schema.enums.push(EnumDef {
-                name: e.name.name.clone(),
-                label: e.label.as_ref().map(|l| l.value.clone()),
+                name: e.name.name.to_string(),
+                label: e.label.as_ref().map(|l| l.value.to_string()),
                 ordered: e.ordered,
                 variants: e
                     .variants
                     .iter()
-                    .map(|v| (v.name.name.clone(), v.label.as_ref().map(|l| l.value.clone())))
+                    .map(|v| {
+                        (v.name.name.to_string(), v.label.as_ref().map(|l| l.value.to_string()))
+                    })
                     .collect(),
             });
         }
@@ -379,8 +381,8 @@ impl<'a> Checker<'a> {
             .collect();
         for e in &decls {
             self.schema.kinds.push(KindDef {
-                name: e.name.name.clone(),
-                label: e.label.as_ref().map(|l| l.value.clone()),
+                name: e.name.name.to_string(),
+                label: e.label.as_ref().map(|l| l.value.to_string()),
                 parent: None,
                 fields: Vec::new(),
             });
@@ -416,8 +418,8 @@ impl<'a> Checker<'a> {
                 let Some(ty) = self.resolve_type(&f.ty) else { continue };
                 let default = f.default.as_ref().and_then(|d| self.literal_value(d, ty));
                 fields.push(FieldDef {
-                    name: f.name.name.clone(),
-                    label: f.label.as_ref().map(|l| l.value.clone()),
+                    name: f.name.name.to_string(),
+                    label: f.label.as_ref().map(|l| l.value.to_string()),
                     ty,
                     default,
                 });
@@ -513,7 +515,7 @@ impl<'a> Checker<'a> {
                 self.fact_ids.insert(name.name.clone(), FactId(id));
             }
             self.schema.facts.push(FactDef {
-                name: name.name.clone(),
+                name: name.name.to_string(),
                 label: label.as_ref().map(|l| l.value.clone()),
                 kind: fk,
                 entity,
@@ -552,13 +554,15 @@ impl<'a> Checker<'a> {
                 let mut variants: Vec<(String, Option<String>)> = s
                     .bands
                     .iter()
-                    .map(|b| (b.name.name.clone(), b.label.as_ref().map(|l| l.value.clone())))
+                    .map(|b| {
+                        (b.name.name.to_string(), b.label.as_ref().map(|l| l.value.to_string()))
+                    })
                     .collect();
                 variants.reverse();
                 let id = EnumId(u32::try_from(self.schema.enums.len()).unwrap_or(u32::MAX));
                 self.schema.enums.push(EnumDef {
                     name: format!("grade of {}", s.name.name),
-                    label: s.label.as_ref().map(|l| l.value.clone()),
+                    label: s.label.as_ref().map(|l| l.value.to_string()),
                     ordered: true,
                     variants,
                 });
@@ -582,16 +586,16 @@ impl<'a> Checker<'a> {
     fn declare_params(&mut self) {
         for item in &self.file.items {
             let Item::Param(p) = item else { continue };
-            if self.param_ids.contains_key(&p.name.name) {
+            if self.param_ids.contains_key(p.name.name.as_str()) {
                 continue;
             }
             let Some(ty) = self.resolve_type(&p.ty) else { continue };
             let values = self.check_param_values(p, ty);
             let id = ParamId(u32::try_from(self.params.len()).unwrap_or(u32::MAX));
-            self.param_ids.insert(p.name.name.clone(), id);
+            self.param_ids.insert(p.name.name.to_string(), id);
             self.params.push(Param {
-                name: p.name.name.clone(),
-                label: p.label.as_ref().map(|l| l.value.clone()),
+                name: p.name.name.to_string(),
+                label: p.label.as_ref().map(|l| l.value.to_string()),
                 ty,
                 values,
                 span: p.span,
@@ -686,7 +690,7 @@ impl<'a> Checker<'a> {
                     value,
                     from: v.from.value,
                     to: v.to.map(|t| t.value),
-                    basis: v.basis.as_ref().map(|b| b.value.clone()),
+                    basis: v.basis.as_ref().map(|b| b.value.to_string()),
                     span: v.span,
                 });
             }
@@ -704,7 +708,7 @@ impl<'a> Checker<'a> {
             (K::Percent(d), Type::Percent | Type::Decimal) => Value::Num(*d),
             (K::Bool(b), Type::Bool) => Value::Bool(*b),
             (K::Date(d), Type::Date) => Value::Date(*d),
-            (K::Str(s), Type::Text) => Value::Text(s.as_str().into()),
+            (K::Str(s), Type::Text) => Value::Text(s.as_ref().into()),
             (K::Name(n), Type::Enum(eid)) => {
                 let def = self.schema.enum_def(eid)?;
                 match def.variant(n) {
@@ -850,7 +854,7 @@ impl<'a> Checker<'a> {
                 let Item::Param(decl) = decl else { continue };
                 let param = self
                     .param_ids
-                    .get(&decl.name.name)
+                    .get(decl.name.name.as_str())
                     .and_then(|id| self.params.get(id.0 as usize));
                 // (A duplicate declaration is reported elsewhere; check the one in use.)
                 let Some(p) = param.filter(|p| p.span == decl.span) else { continue };

@@ -296,8 +296,8 @@ pub fn explain(
         let trace = eval.trace(program, data, ai, row).map_err(|d| d.message.clone())?;
         let trace = trace.as_ref();
         let cond = |c: &Cond, t: &AwardTrace, ct: &CondTrace| CondExplain {
-            label: c.label.clone(),
-            basis: c.basis.clone(),
+            label: c.label.as_deref().map(String::from),
+            basis: c.basis.as_deref().map(String::from),
             holds: ct.holds,
             location: sources.location(c.expr_span).to_string(),
             rule: excerpt(sources, c.expr_span),
@@ -337,13 +337,13 @@ pub fn explain(
             .unwrap_or_default();
         awards.push(AwardExplain {
             award: a.name.clone(),
-            label: a.label.clone(),
+            label: a.label.as_deref().map(String::from),
             category: match a.category {
                 AwardCategory::Title => "title",
                 AwardCategory::Commendation => "commendation",
             },
-            basis: a.basis.clone(),
-            authority: a.authority.clone(),
+            basis: a.basis.as_deref().map(String::from),
+            authority: a.authority.as_deref().map(String::from),
             outcome,
             reason,
             votes: a.votes.clone(),
@@ -495,7 +495,7 @@ fn score_explain(
         let p = scores.adjusts.get(r * m + i).copied().unwrap_or_default();
         CriterionLine {
             name: a.name.clone(),
-            label: a.label.clone(),
+            label: a.label.as_deref().map(String::from),
             depth: 0,
             points: if a.bonus { format!("+{}", points(p)) } else { format!("-{}", points(p)) },
             max: a.cap.map(points),
@@ -512,7 +512,7 @@ fn score_explain(
     });
     Some(ScoreExplain {
         table: sc.name.clone(),
-        basis: sc.basis.clone(),
+        basis: sc.basis.as_deref().map(String::from),
         total: points(scores.total.get(r).copied().unwrap_or_default()),
         max: points(sc.max),
         grade,

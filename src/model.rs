@@ -178,8 +178,8 @@ pub enum FactKind {
 pub struct FactDef {
     /// Name as written.
     pub name: String,
-    /// Optional label.
-    pub label: Option<String>,
+    /// Optional label, shared with the rule file's syntax tree.
+    pub label: Option<crate::ast::Text>,
     /// What it is.
     pub kind: FactKind,
     /// The entity kind it is given to.

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ast::{AggFn, AwardCategory, BinOp, UnOp, Window};
+use crate::ast::{AggFn, AwardCategory, BinOp, Text, UnOp, Window};
 use crate::diag::Span;
 use crate::model::{EnumId, FactId, FieldId, KindId, Schema, Type, Value};
 
@@ -241,7 +241,7 @@ pub struct Mark {
     /// Condition.
     pub when: CExpr,
     /// Legal basis.
-    pub basis: Option<String>,
+    pub basis: Option<Text>,
     /// The declaration.
     pub span: Span,
 }
@@ -256,13 +256,13 @@ pub struct Award {
     /// Name.
     pub name: String,
     /// Vietnamese label.
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// Entity kind.
     pub kind: KindId,
     /// Legal basis.
-    pub basis: Option<String>,
+    pub basis: Option<Text>,
     /// Conferring authority.
-    pub authority: Option<String>,
+    pub authority: Option<Text>,
     /// Requirements (all must hold).
     pub requires: Vec<Cond>,
     /// Disqualifiers (any blocks).
@@ -281,9 +281,9 @@ pub struct Award {
 #[derive(Clone, Debug)]
 pub struct Cond {
     /// Label.
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// Legal basis.
-    pub basis: Option<String>,
+    pub basis: Option<Text>,
     /// The condition.
     pub expr: CExpr,
     /// The whole statement.
@@ -420,8 +420,9 @@ pub enum CExpr {
     Builtin(Builtin),
     /// Unary operator.
     Unary(UnOp, Box<CExpr>),
-    /// Binary operator; the span locates runtime errors such as division by zero.
-    Binary(BinOp, Box<CExpr>, Box<CExpr>, Span),
+    /// Binary operator over its two operands (boxed together: one allocation per node); the
+    /// span locates runtime errors such as division by zero.
+    Binary(BinOp, Box<(CExpr, CExpr)>, Span),
     /// Conditional.
     If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
     /// History: held a fact in a window of cycles.

@@ -125,12 +125,12 @@ impl Checker<'_> {
                 (CExpr::Const(Value::Num(*d)), Some(ty))
             }
             ExprKind::Percent(d) => (CExpr::Const(Value::Num(*d)), Some(Type::Percent)),
-            ExprKind::Str(s) => (CExpr::Const(Value::Text(s.as_str().into())), Some(Type::Text)),
+            ExprKind::Str(s) => (CExpr::Const(Value::Text(s.as_ref().into())), Some(Type::Text)),
             ExprKind::Bool(b) => (CExpr::Const(Value::Bool(*b)), Some(Type::Bool)),
             ExprKind::Date(d) => (CExpr::Const(Value::Date(*d)), Some(Type::Date)),
             ExprKind::Name(n) => self.check_name(n, e, kind, expected, deps),
             ExprKind::Unary(op, inner) => self.check_unary(*op, inner, e, kind, deps),
-            ExprKind::Binary(op, a, b) => self.check_binary(*op, a, b, e, kind, deps),
+            ExprKind::Binary(op, ab) => self.check_binary(*op, &ab.0, &ab.1, e, kind, deps),
             ExprKind::If(c, a, b) => {
                 let c = self.check_bool(c, kind, deps, "the condition of `if`");
                 let (a_c, a_t) = self.check_expr(a, kind, expected, deps);
@@ -359,7 +359,7 @@ impl Checker<'_> {
         let ExprKind::Name(n) = &e.kind else { return false };
         let is_field = self.schema.kind_def(kind).is_some_and(|k| k.field(n).is_some());
         !is_field
-            && !self.param_ids.contains_key(n)
+            && !self.param_ids.contains_key(n.as_str())
             && !BUILTINS.contains(&n.as_str())
             && !self.slots.iter().any(|(s, _)| s == n)
     }
@@ -396,7 +396,7 @@ impl Checker<'_> {
             self.check_expr(second, kind, r1.1, deps)
         };
         let ((ac, at), (bc, bt)) = if swap { (r2, r1) } else { (r1, r2) };
-        let node = CExpr::Binary(op, Box::new(ac), Box::new(bc), e.span);
+        let node = CExpr::Binary(op, Box::new((ac, bc)), e.span);
         let (Some(at), Some(bt)) = (at, bt) else { return (node, None) };
         let mismatch = |cx: &mut Checker<'_>, need: &str| {
             let (an, bn) = (type_name(cx, at), type_name(cx, bt));
@@ -465,8 +465,8 @@ impl Checker<'_> {
 
     /// Cheaply seen comparisons that can never hold.
     fn warn_impossible_comparison(&mut self, op: BinOp, node: &CExpr, at: Type, e: &Expr) {
-        let CExpr::Binary(_, a, b, _) = node else { return };
-        let never = match (a.as_ref(), b.as_ref()) {
+        let CExpr::Binary(_, operands, _) = node else { return };
+        let never = match (&operands.0, &operands.1) {
             (_, CExpr::Const(Value::Enum(v))) => {
                 let last = match at {
                     Type::Enum(eid) => {

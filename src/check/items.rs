@@ -87,12 +87,12 @@ impl Checker<'_> {
             }
             adjusts.push(Adjust {
                 bonus: a.bonus,
-                name: a.name.name.clone(),
-                label: a.label.as_ref().map(|l| l.value.clone()),
+                name: a.name.name.to_string(),
+                label: a.label.as_ref().map(|l| l.value.to_string()),
                 points,
                 base,
                 cap: a.cap.map(|c| c.value),
-                basis: a.basis.as_ref().map(|b| b.value.clone()),
+                basis: a.basis.as_ref().map(|b| b.value.to_string()),
                 span: a.span,
             });
         }
@@ -133,11 +133,11 @@ impl Checker<'_> {
         }
         Some((
             Scoring {
-                name: s.name.name.clone(),
-                label: s.label.as_ref().map(|l| l.value.clone()),
+                name: s.name.name.to_string(),
+                label: s.label.as_ref().map(|l| l.value.to_string()),
                 kind,
                 max: s.max.value,
-                basis: s.basis.as_ref().map(|b| b.value.clone()),
+                basis: s.basis.as_ref().map(|b| b.value.to_string()),
                 nodes,
                 roots,
                 adjusts,
@@ -155,7 +155,7 @@ impl Checker<'_> {
         names: &mut std::collections::BTreeMap<String, Span>,
         name: &ast::Ident,
     ) {
-        if let Some(first) = names.insert(name.name.clone(), name.span) {
+        if let Some(first) = names.insert(name.name.to_string(), name.span) {
             self.diags.push(
                 Diagnostic::error(
                     "check::duplicate",
@@ -198,11 +198,11 @@ impl Checker<'_> {
         }
         let idx = nodes.len();
         nodes.push(Node {
-            name: c.name.name.clone(),
-            label: c.label.as_ref().map(|l| l.value.clone()),
+            name: c.name.name.to_string(),
+            label: c.label.as_ref().map(|l| l.value.to_string()),
             max: c.max.value,
             weight: c.weight.map_or(Decimal::ONE, |w| w.value),
-            basis: c.basis.as_ref().map(|b| b.value.clone()),
+            basis: c.basis.as_ref().map(|b| b.value.to_string()),
             kind: NodeKind::Group(Vec::new()),
             depth,
             span: c.span,
@@ -439,7 +439,7 @@ impl Checker<'_> {
             Award {
                 fact,
                 category: a.category,
-                name: a.name.name.clone(),
+                name: a.name.name.to_string(),
                 label: a.label.as_ref().map(|l| l.value.clone()),
                 kind,
                 basis: a.basis.first().map(|b| b.value.clone()),
@@ -630,7 +630,7 @@ impl Checker<'_> {
             );
         }
         VoteRule {
-            body: v.body.name.clone(),
+            body: v.body.name.to_string(),
             threshold: v.threshold.value,
             of_all: v.of_all,
             secret: v.secret,

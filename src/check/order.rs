@@ -50,14 +50,41 @@ impl Checker<'_> {
                 }
             }
         }
-        let mut ok = true;
+        // Kahn's algorithm, always taking the earliest declared ready step: stable output.
+        let mut indegree: Vec<usize> = nodes
+            .iter()
+            .map(|n| graph.neighbors_directed(*n, petgraph::Incoming).count())
+            .collect();
+        let mut ready: BTreeSet<usize> =
+            indegree.iter().enumerate().filter(|(_, d)| **d == 0).map(|(i, _)| i).collect();
+        let mut order = Vec::with_capacity(steps.len());
+        while let Some(i) = ready.pop_first() {
+            if let Some((s, _, _)) = steps.get(i) {
+                order.push(*s);
+            }
+            let Some(&n) = nodes.get(i) else { continue };
+            let mut outs: Vec<usize> =
+                graph.neighbors_directed(n, petgraph::Outgoing).map(|m| m.index()).collect();
+            outs.sort_unstable();
+            for o in outs {
+                if let Some(d) = indegree.get_mut(o) {
+                    *d = d.saturating_sub(1);
+                    if *d == 0 {
+                        ready.insert(o);
+                    }
+                }
+            }
+        }
+        if order.len() == steps.len() {
+            return Some(order);
+        }
+        // Some steps were never ready: they form cycles, which Tarjan's algorithm names.
         for scc in petgraph::algo::tarjan_scc(&graph) {
             let self_loop =
                 scc.len() == 1 && scc.first().is_some_and(|n| graph.contains_edge(*n, *n));
             if scc.len() < 2 && !self_loop {
                 continue;
             }
-            ok = false;
             let mut members: Vec<usize> =
                 scc.iter().filter_map(|n| graph.node_weight(*n).copied()).collect();
             members.sort_unstable();
@@ -85,35 +112,7 @@ impl Checker<'_> {
             }
             self.diags.push(d);
         }
-        if !ok {
-            return None;
-        }
-        // Kahn's algorithm, always taking the earliest declared ready step: stable output.
-        let mut indegree: Vec<usize> = nodes
-            .iter()
-            .map(|n| graph.neighbors_directed(*n, petgraph::Incoming).count())
-            .collect();
-        let mut ready: BTreeSet<usize> =
-            indegree.iter().enumerate().filter(|(_, d)| **d == 0).map(|(i, _)| i).collect();
-        let mut order = Vec::with_capacity(steps.len());
-        while let Some(i) = ready.pop_first() {
-            if let Some((s, _, _)) = steps.get(i) {
-                order.push(*s);
-            }
-            let Some(&n) = nodes.get(i) else { continue };
-            let mut outs: Vec<usize> =
-                graph.neighbors_directed(n, petgraph::Outgoing).map(|m| m.index()).collect();
-            outs.sort_unstable();
-            for o in outs {
-                if let Some(d) = indegree.get_mut(o) {
-                    *d = d.saturating_sub(1);
-                    if *d == 0 {
-                        ready.insert(o);
-                    }
-                }
-            }
-        }
-        Some(order)
+        None
     }
 }
 

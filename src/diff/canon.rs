@@ -43,7 +43,8 @@ fn write_expr(out: &mut String, e: &ast::Expr) {
             write_expr(out, inner);
             out.push(')');
         }
-        ExprKind::Binary(op, a, b) => {
+        ExprKind::Binary(op, operands) => {
+            let (a, b) = &**operands;
             out.push('(');
             write_expr(out, a);
             out.push(' ');

@@ -157,11 +157,11 @@ fn award_pairs(old: &Side<'_>, new: &Side<'_>, ok: KindId, nk: KindId) -> Vec<Aw
     let mut out: Vec<AwardPair> = Vec::new();
     for (ni, a) in new.program.awards.iter().enumerate().filter(|(_, a)| a.kind == nk) {
         let oi = old.program.awards.iter().position(|x| x.kind == ok && x.name == a.name);
-        out.push((a.name.clone(), a.label.clone(), oi, Some(ni)));
+        out.push((a.name.clone(), a.label.as_deref().map(String::from), oi, Some(ni)));
     }
     for (oi, a) in old.program.awards.iter().enumerate().filter(|(_, a)| a.kind == ok) {
         if !out.iter().any(|(n, ..)| *n == a.name) {
-            out.push((a.name.clone(), a.label.clone(), Some(oi), None));
+            out.push((a.name.clone(), a.label.as_deref().map(String::from), Some(oi), None));
         }
     }
     out
@@ -219,11 +219,11 @@ fn award_summaries(old: &Side<'_>, new: &Side<'_>, entities: &[EntityChange]) ->
             AwardChangeKind::RewardChanged => {}
         }
     }
-    let mut names: Vec<(&str, Option<&String>)> =
-        new.program.awards.iter().map(|a| (a.name.as_str(), a.label.as_ref())).collect();
+    let mut names: Vec<(&str, Option<&str>)> =
+        new.program.awards.iter().map(|a| (a.name.as_str(), a.label.as_deref())).collect();
     for a in &old.program.awards {
         if !names.iter().any(|(n, _)| *n == a.name) {
-            names.push((a.name.as_str(), a.label.as_ref()));
+            names.push((a.name.as_str(), a.label.as_deref()));
         }
     }
     let stats = |s: &Side<'_>, name: &str| {
@@ -240,7 +240,7 @@ fn award_summaries(old: &Side<'_>, new: &Side<'_>, entities: &[EntityChange]) ->
             let (gained, lost) = tally.get(name).copied().unwrap_or_default();
             AwardSummary {
                 award: name.to_string(),
-                label: label.cloned(),
+                label: label.map(String::from),
                 eligible_before: before.as_ref().map(|b| b.0),
                 eligible_after: after.as_ref().map(|a| a.0),
                 gained,
@@ -366,9 +366,19 @@ impl<'s, 'a> Examiner<'s, 'a> {
             let at = self.sources.location(span).to_string();
             let inputs = reads.iter().map(|r| self.read_text(kind, row, r)).collect();
             out.push(if disqualifiers {
-                Reason::Disqualifier { label: c.label.clone(), rule, at, inputs }
+                Reason::Disqualifier {
+                    label: c.label.as_deref().map(String::from),
+                    rule,
+                    at,
+                    inputs,
+                }
             } else {
-                Reason::Requirement { label: c.label.clone(), rule, at, inputs }
+                Reason::Requirement {
+                    label: c.label.as_deref().map(String::from),
+                    rule,
+                    at,
+                    inputs,
+                }
             });
         }
         out

@@ -42,12 +42,12 @@ impl At {
             declaration,
             name: name.to_string(),
             part: None,
-            label: label.map(|l| l.value.clone()),
+            label: label.map(|l| l.value.to_string()),
         }
     }
 
     fn part(&self, part: String, label: Option<&ast::Str>) -> At {
-        At { part: Some(part), label: label.map(|l| l.value.clone()), ..self.clone() }
+        At { part: Some(part), label: label.map(|l| l.value.to_string()), ..self.clone() }
     }
 }
 
@@ -177,31 +177,31 @@ impl<'a> Rules<'a> {
     pub(super) fn files(&mut self, old: &ast::File, new: &ast::File) {
         self.header(&old.header, &new.header);
         let params = |f| items(f, |i| if let Item::Param(p) = i { Some(p) } else { None });
-        for (o, n) in pair(&params(old), &params(new), |p| p.name.name.clone()) {
+        for (o, n) in pair(&params(old), &params(new), |p| p.name.name.to_string()) {
             self.param(o, n);
         }
         let enums = |f| items(f, |i| if let Item::Enum(e) = i { Some(e) } else { None });
-        for (o, n) in pair(&enums(old), &enums(new), |e| e.name.name.clone()) {
+        for (o, n) in pair(&enums(old), &enums(new), |e| e.name.name.to_string()) {
             self.enumeration(o, n);
         }
         let entities = |f| items(f, |i| if let Item::Entity(e) = i { Some(e) } else { None });
-        for (o, n) in pair(&entities(old), &entities(new), |e| e.name.name.clone()) {
+        for (o, n) in pair(&entities(old), &entities(new), |e| e.name.name.to_string()) {
             self.entity(o, n);
         }
         let scorings = |f| items(f, |i| if let Item::Scoring(s) = i { Some(s) } else { None });
-        for (o, n) in pair(&scorings(old), &scorings(new), |s| s.name.name.clone()) {
+        for (o, n) in pair(&scorings(old), &scorings(new), |s| s.name.name.to_string()) {
             self.scoring(o, n);
         }
         let marks = |f| items(f, |i| if let Item::Mark(m) = i { Some(m) } else { None });
-        for (o, n) in pair(&marks(old), &marks(new), |m| m.name.name.clone()) {
+        for (o, n) in pair(&marks(old), &marks(new), |m| m.name.name.to_string()) {
             self.mark(o, n);
         }
         let externs = |f| items(f, |i| if let Item::Extern(e) = i { Some(e) } else { None });
-        for (o, n) in pair(&externs(old), &externs(new), |e| e.name.name.clone()) {
+        for (o, n) in pair(&externs(old), &externs(new), |e| e.name.name.to_string()) {
             self.external(o, n);
         }
         let awards = |f| items(f, |i| if let Item::Award(a) = i { Some(a) } else { None });
-        for (o, n) in pair(&awards(old), &awards(new), |a| a.name.name.clone()) {
+        for (o, n) in pair(&awards(old), &awards(new), |a| a.name.name.to_string()) {
             self.award(o, n);
         }
     }
@@ -316,7 +316,7 @@ impl<'a> Rules<'a> {
         }
         let ov: Vec<&ast::Variant> = o.variants.iter().collect();
         let nv: Vec<&ast::Variant> = n.variants.iter().collect();
-        for (a, b) in pair(&ov, &nv, |v| v.name.name.clone()) {
+        for (a, b) in pair(&ov, &nv, |v| v.name.name.to_string()) {
             let v = b.or(a).map(|v| v.name.name.clone()).unwrap_or_default();
             let part = at.part(format!("variant {v}"), b.or(a).and_then(|v| v.label.as_ref()));
             match (a, b) {
@@ -329,7 +329,7 @@ impl<'a> Rules<'a> {
             }
         }
         let names = |e: &ast::EnumDecl| -> Vec<String> {
-            e.variants.iter().map(|v| v.name.name.clone()).collect()
+            e.variants.iter().map(|v| v.name.name.to_string()).collect()
         };
         if o.ordered && n.ordered && reordered(&names(o), &names(n)) {
             let x = self.written_as(names(o).join(" < "), o.span);
@@ -362,7 +362,7 @@ impl<'a> Rules<'a> {
         self.ident(&at, "in", o.parent.as_ref(), n.parent.as_ref());
         let of: Vec<&ast::FieldDecl> = o.fields.iter().collect();
         let nf: Vec<&ast::FieldDecl> = n.fields.iter().collect();
-        for (a, b) in pair(&of, &nf, |f| f.name.name.clone()) {
+        for (a, b) in pair(&of, &nf, |f| f.name.name.to_string()) {
             let name = b.or(a).map(|f| f.name.name.clone()).unwrap_or_default();
             let part = at.part(format!("field {name}"), b.or(a).and_then(|f| f.label.as_ref()));
             match (a, b) {
@@ -434,7 +434,7 @@ impl<'a> Rules<'a> {
         let new_names: BTreeSet<&str> = nf.iter().map(|(c, _)| c.name.name.as_str()).collect();
         let ol: Vec<&(&ast::Criterion, Option<&str>)> = of.iter().collect();
         let nl: Vec<&(&ast::Criterion, Option<&str>)> = nf.iter().collect();
-        for (a, b) in pair(&ol, &nl, |(c, _)| c.name.name.clone()) {
+        for (a, b) in pair(&ol, &nl, |(c, _)| c.name.name.to_string()) {
             let Some(&(c, _)) = b.or(a) else { continue };
             let part = at.part(format!("criterion {}", c.name.name), c.label.as_ref());
             match (a, b) {
@@ -513,7 +513,7 @@ impl<'a> Rules<'a> {
         let ol: Vec<&ast::Adjust> = o.adjusts.iter().collect();
         let nl: Vec<&ast::Adjust> = n.adjusts.iter().collect();
         let word = |a: &ast::Adjust| if a.bonus { "bonus" } else { "penalty" };
-        for (a, b) in pair(&ol, &nl, |a| a.name.name.clone()) {
+        for (a, b) in pair(&ol, &nl, |a| a.name.name.to_string()) {
             let Some(c) = b.or(a) else { continue };
             let part = at.part(format!("{} {}", word(c), c.name.name), c.label.as_ref());
             match (a, b) {
@@ -560,7 +560,7 @@ impl<'a> Rules<'a> {
     fn bands(&mut self, at: &At, o: &ast::ScoringDecl, n: &ast::ScoringDecl) {
         let ol: Vec<&ast::Band> = o.bands.iter().collect();
         let nl: Vec<&ast::Band> = n.bands.iter().collect();
-        for (a, b) in pair(&ol, &nl, |b| b.name.name.clone()) {
+        for (a, b) in pair(&ol, &nl, |b| b.name.name.to_string()) {
             let Some(c) = b.or(a) else { continue };
             let part = at.part(format!("grade {}", c.name.name), c.label.as_ref());
             match (a, b) {
@@ -581,7 +581,7 @@ impl<'a> Rules<'a> {
             }
         }
         let names = |s: &ast::ScoringDecl| -> Vec<String> {
-            s.bands.iter().map(|b| b.name.name.clone()).collect()
+            s.bands.iter().map(|b| b.name.name.to_string()).collect()
         };
         if reordered(&names(o), &names(n)) {
             let span = |s: &ast::ScoringDecl| s.bands.first().map_or(s.span, |b| b.span);
@@ -693,7 +693,7 @@ impl<'a> Rules<'a> {
     fn votes(&mut self, at: &At, o: &ast::AwardDecl, n: &ast::AwardDecl) {
         let ol: Vec<&ast::Vote> = o.votes.iter().collect();
         let nl: Vec<&ast::Vote> = n.votes.iter().collect();
-        for (a, b) in pair(&ol, &nl, |v| v.body.name.clone()) {
+        for (a, b) in pair(&ol, &nl, |v| v.body.name.to_string()) {
             let Some(v) = b.or(a) else { continue };
             let part = at.part(format!("vote {}", v.body.name), None);
             match (a, b) {
@@ -707,7 +707,7 @@ impl<'a> Rules<'a> {
             }
         }
         let bodies = |a: &ast::AwardDecl| -> Vec<String> {
-            a.votes.iter().map(|v| v.body.name.clone()).collect()
+            a.votes.iter().map(|v| v.body.name.to_string()).collect()
         };
         if reordered(&bodies(o), &bodies(n)) {
             let span = |a: &ast::AwardDecl| a.votes.first().map_or(a.span, |v| v.span);

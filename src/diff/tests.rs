@@ -159,7 +159,8 @@ fn shown_text_keeps_the_parentheses_balanced() {
     let mut sources = SourceMap::new();
     let file = parse(&mut sources, "x", text);
     let Some(ast::Item::Mark(m)) = file.items.first() else { panic!("no mark") };
-    let ast::ExprKind::Binary(_, lhs, rhs) = &m.when.kind else { panic!("not binary") };
+    let ast::ExprKind::Binary(_, operands) = &m.when.kind else { panic!("not binary") };
+    let (lhs, rhs) = &**operands;
     assert_eq!(sources.slice(balanced(&sources, lhs.span)), "a or b");
     assert_eq!(sources.slice(balanced(&sources, rhs.span)), "c");
     assert_eq!(sources.slice(balanced(&sources, m.when.span)), "(a or b) and (c)");

@@ -650,7 +650,8 @@ impl Engine<'_> {
     ) -> EResult<Bits> {
         let row = |i: usize| u32::try_from(first + i).unwrap_or(u32::MAX);
         match e {
-            CExpr::Binary(op @ (BinOp::And | BinOp::Or), a, b, _) => {
+            CExpr::Binary(op @ (BinOp::And | BinOp::Or), ab, _) => {
+                let (a, b) = &**ab;
                 let mut x = self.bits(a, kind, first, live, short)?;
                 let y = if short {
                     // `a and b` needs `b` where `a` held, `a or b` where it failed.
@@ -682,39 +683,43 @@ impl Engine<'_> {
             }
             CExpr::Binary(
                 op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
-                a,
-                b,
+                ab,
                 _,
-            ) => match (self.locate(a, kind), self.locate(b, kind)) {
-                _ if live.dense()
-                    && let Some(bits) = self.typed_compare(*op, a, b, kind, first, live) =>
-                {
-                    Ok(bits)
-                }
-                (Some(Operand::Column { values, stride, field }), Some(Operand::Fixed(c))) => {
-                    self.column_vs(e, *op, (values, stride, field), c, false, kind, first, live)
-                }
-                (Some(Operand::Fixed(c)), Some(Operand::Column { values, stride, field })) => {
-                    self.column_vs(e, *op, (values, stride, field), c, true, kind, first, live)
-                }
-                (Some(x), Some(y)) => Bits::select(live, |i| {
-                    let r = first + i;
-                    match (x.at(r), y.at(r)) {
-                        (Some(x), Some(y)) => Ok(test(*op, x, y)),
-                        // Out of range: the row-at-a-time evaluator reports it.
-                        _ => self.eval_bool(e, kind, row(i), &mut NoTrace),
+            ) => {
+                let (a, b) = (&ab.0, &ab.1);
+                match (self.locate(a, kind), self.locate(b, kind)) {
+                    _ if live.dense()
+                        && let Some(bits) = self.typed_compare(*op, a, b, kind, first, live) =>
+                    {
+                        Ok(bits)
                     }
-                }),
-                _ => match self.date_call(a, kind).zip(self.locate(b, kind)) {
-                    Some((call, y)) => self.compare_days(e, *op, call, y, false, kind, first, live),
-                    None => match self.date_call(b, kind).zip(self.locate(a, kind)) {
-                        Some((call, y)) => {
-                            self.compare_days(e, *op, call, y, true, kind, first, live)
+                    (Some(Operand::Column { values, stride, field }), Some(Operand::Fixed(c))) => {
+                        self.column_vs(e, *op, (values, stride, field), c, false, kind, first, live)
+                    }
+                    (Some(Operand::Fixed(c)), Some(Operand::Column { values, stride, field })) => {
+                        self.column_vs(e, *op, (values, stride, field), c, true, kind, first, live)
+                    }
+                    (Some(x), Some(y)) => Bits::select(live, |i| {
+                        let r = first + i;
+                        match (x.at(r), y.at(r)) {
+                            (Some(x), Some(y)) => Ok(test(*op, x, y)),
+                            // Out of range: the row-at-a-time evaluator reports it.
+                            _ => self.eval_bool(e, kind, row(i), &mut NoTrace),
                         }
-                        None => Bits::select(live, |i| self.one(e, kind, row(i), short)),
+                    }),
+                    _ => match self.date_call(a, kind).zip(self.locate(b, kind)) {
+                        Some((call, y)) => {
+                            self.compare_days(e, *op, call, y, false, kind, first, live)
+                        }
+                        None => match self.date_call(b, kind).zip(self.locate(a, kind)) {
+                            Some((call, y)) => {
+                                self.compare_days(e, *op, call, y, true, kind, first, live)
+                            }
+                            None => Bits::select(live, |i| self.one(e, kind, row(i), short)),
+                        },
                     },
-                },
-            },
+                }
+            }
             CExpr::Field(_) => match self.locate(e, kind) {
                 _ if live.dense()
                     && let Some(Column::Bool(v)) = self.typed(e, kind)

@@ -72,7 +72,7 @@ impl Engine<'_> {
                     _ => Err(type_error(self.program.span, "unary operand")),
                 }
             }
-            CExpr::Binary(op, a, b, span) => self.binary(*op, a, b, *span, kind, row, t),
+            CExpr::Binary(op, ab, span) => self.binary(*op, &ab.0, &ab.1, *span, kind, row, t),
             CExpr::If(c, a, b) => match self.eval(c, kind, row, t)? {
                 Value::Bool(true) => self.eval(a, kind, row, t),
                 Value::Bool(false) => self.eval(b, kind, row, t),
@@ -129,7 +129,8 @@ impl Engine<'_> {
         t: &mut T,
     ) -> EResult<bool> {
         match e {
-            CExpr::Binary(op @ (BinOp::And | BinOp::Or), a, b, _) => {
+            CExpr::Binary(op @ (BinOp::And | BinOp::Or), ab, _) => {
+                let (a, b) = &**ab;
                 let x = self.eval_bool(a, kind, row, t)?;
                 // Short-circuit only when untraced, so explanations show every input.
                 if !T::ENABLED && (x == (*op == BinOp::Or)) {
@@ -140,10 +141,9 @@ impl Engine<'_> {
             }
             CExpr::Binary(
                 op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
-                a,
-                b,
+                ab,
                 _,
-            ) => self.compare(*op, a, b, kind, row, t),
+            ) => self.compare(*op, &ab.0, &ab.1, kind, row, t),
             CExpr::Unary(UnOp::Not, inner) => Ok(!self.eval_bool(inner, kind, row, t)?),
             CExpr::Field(_) => {
                 Ok(self.operand(e, kind, row, t).is_some_and(|v| *v == Value::Bool(true)))
@@ -183,9 +183,9 @@ impl Engine<'_> {
                     });
                 }
             }
-            CExpr::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), a, b, span) => {
-                let x = self.num(a, kind, row, t)?;
-                let y = self.num(b, kind, row, t)?;
+            CExpr::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), ab, span) => {
+                let x = self.num(&ab.0, kind, row, t)?;
+                let y = self.num(&ab.1, kind, row, t)?;
                 let (Some(x), Some(y)) = (x, y) else {
                     return Err(type_error(*span, "arithmetic on non-numbers"));
                 };

@@ -408,7 +408,8 @@ mod in_place {
                 Value::Bool(true) => reference(en, a, kind, row, t),
                 _ => reference(en, b, kind, row, t),
             },
-            CExpr::Binary(op, a, b, span) => {
+            CExpr::Binary(op, ab, span) => {
+                let (a, b) = &**ab;
                 if matches!(op, BinOp::And | BinOp::Or) {
                     let x = reference(en, a, kind, row, t)? == Value::Bool(true);
                     if !T::ENABLED && (x == (*op == BinOp::Or)) {
@@ -436,8 +437,7 @@ mod in_place {
                         };
                         let same = CExpr::Binary(
                             *op,
-                            Box::new(CExpr::Const(Value::Num(x))),
-                            Box::new(CExpr::Const(Value::Num(y))),
+                            Box::new((CExpr::Const(Value::Num(x)), CExpr::Const(Value::Num(y)))),
                             *span,
                         );
                         return en.eval(&same, kind, row, t);
@@ -455,7 +455,7 @@ mod in_place {
     }
 
     pub(super) fn bin(op: BinOp, a: CExpr, b: CExpr) -> CExpr {
-        CExpr::Binary(op, Box::new(a), Box::new(b), Span::default())
+        CExpr::Binary(op, Box::new((a, b)), Span::default())
     }
 
     /// Numbers: constants (0 included, for division by zero), fields, parameters,

@@ -125,8 +125,8 @@ impl<'t> Parser<'t> {
         Span::new(self.file, start, end)
     }
 
-    fn slice(&self, start: usize, end: usize) -> R<String> {
-        self.text.get(start..end).map(str::to_owned).or_else(|| self.bail())
+    fn slice(&self, start: usize, end: usize) -> R<Name> {
+        self.text.get(start..end).map(Name::new).or_else(|| self.bail())
     }
 
     fn ident(&mut self) -> R<Ident> {

@@ -627,7 +627,7 @@ pub(super) fn expr(p: Pair<'_, Rule>, f: FileId) -> Result<Expr> {
                     ));
                 }
             };
-            Ok(Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span })
+            Ok(Expr { kind: ExprKind::Binary(op, Box::new((lhs, rhs))), span })
         })
         .parse(p.into_inner())
 }
@@ -748,16 +748,16 @@ fn literal(p: Pair<'_, Rule>, f: FileId) -> Result<Expr> {
 }
 
 pub(super) fn ident(p: Pair<'_, Rule>, f: FileId) -> Ident {
-    Ident { name: p.as_str().to_string(), span: span_of(&p, f) }
+    Ident { name: Name::new(p.as_str()), span: span_of(&p, f) }
 }
 
 pub(super) fn string(p: Pair<'_, Rule>, f: FileId) -> Result<Str> {
     let span = span_of(&p, f);
     let inner = p.into_inner().next().map_or("", |i| i.as_str());
     if !inner.contains('\\') {
-        return Ok(Str { value: inner.to_owned(), span });
+        return Ok(Str { value: inner.into(), span });
     }
-    Ok(Str { value: unescape(inner), span })
+    Ok(Str { value: unescape(inner).into(), span })
 }
 
 /// A string's text with `\"`, `\\` and `\n` replaced (the fast parser's too).

@@ -98,7 +98,7 @@ impl Cx<'_> {
     }
 
     fn role(&mut self, id: &crate::ast::Ident) -> Option<usize> {
-        if let Some(&r) = self.roles.get(&id.name) {
+        if let Some(&r) = self.roles.get(id.name.as_str()) {
             return Some(r);
         }
         let names: Vec<String> = self.roles.keys().cloned().collect();
@@ -108,7 +108,7 @@ impl Cx<'_> {
     }
 
     fn stage(&mut self, id: &crate::ast::Ident) -> Option<usize> {
-        if let Some(&s) = self.stages.get(&id.name) {
+        if let Some(&s) = self.stages.get(id.name.as_str()) {
             return Some(s);
         }
         let names: Vec<String> = self.stages.keys().cloned().collect();
@@ -156,15 +156,15 @@ impl Cx<'_> {
         let mut role_spans: BTreeMap<String, Span> = BTreeMap::new();
         for item in &ast.items {
             if let WfItem::Role(id, label) = item {
-                if let Some(first) = role_spans.get(&id.name) {
+                if let Some(first) = role_spans.get(id.name.as_str()) {
                     self.duplicate("role", id, *first);
                     continue;
                 }
-                role_spans.insert(id.name.clone(), id.span);
-                self.roles.insert(id.name.clone(), roles.len());
+                role_spans.insert(id.name.to_string(), id.span);
+                self.roles.insert(id.name.to_string(), roles.len());
                 roles.push(Role {
-                    name: id.name.clone(),
-                    label: label.as_ref().map(|l| l.value.clone()),
+                    name: id.name.to_string(),
+                    label: label.as_ref().map(|l| l.value.to_string()),
                 });
             }
         }
@@ -173,12 +173,12 @@ impl Cx<'_> {
         let mut stage_decls = Vec::new();
         for item in &ast.items {
             if let WfItem::Stage(s) = item {
-                if let Some(first) = stage_spans.get(&s.name.name) {
+                if let Some(first) = stage_spans.get(s.name.name.as_str()) {
                     self.duplicate("stage", &s.name, *first);
                     continue;
                 }
-                stage_spans.insert(s.name.name.clone(), s.name.span);
-                self.stages.insert(s.name.name.clone(), stage_decls.len());
+                stage_spans.insert(s.name.name.to_string(), s.name.span);
+                self.stages.insert(s.name.name.to_string(), stage_decls.len());
                 stage_decls.push(s);
             }
         }
@@ -235,8 +235,8 @@ impl Cx<'_> {
                     };
                     if let Some(kind) = body_kind {
                         bodies.push(Body {
-                            name: b.name.name.clone(),
-                            label: b.label.as_ref().map(|l| l.value.clone()),
+                            name: b.name.name.to_string(),
+                            label: b.label.as_ref().map(|l| l.value.to_string()),
                             kind,
                         });
                     }
@@ -362,8 +362,8 @@ impl Cx<'_> {
             }
             let vote = s.votes.first().and_then(|v| self.vote(v, &bodies));
             stages.push(Stage {
-                name: s.name.name.clone(),
-                label: s.label.as_ref().map(|l| l.value.clone()),
+                name: s.name.name.to_string(),
+                label: s.label.as_ref().map(|l| l.value.to_string()),
                 terminal: s.terminal,
                 deadline: s.deadline.first().map(|d| d.0),
                 vote,
@@ -405,7 +405,7 @@ impl Cx<'_> {
         let mut trans_ids: BTreeMap<String, usize> = BTreeMap::new();
         for item in &ast.items {
             let WfItem::Transition(t) = item else { continue };
-            if trans_ids.contains_key(&t.name.name) {
+            if trans_ids.contains_key(t.name.name.as_str()) {
                 self.diags.push(
                     Diagnostic::error(
                         "flow::duplicate",
@@ -498,10 +498,10 @@ impl Cx<'_> {
                 }
             }
             if let (Some(from), Some(to)) = (from, to) {
-                trans_ids.insert(t.name.name.clone(), transitions.len());
+                trans_ids.insert(t.name.name.to_string(), transitions.len());
                 transitions.push(Transition {
-                    name: t.name.name.clone(),
-                    label: t.label.as_ref().map(|l| l.value.clone()),
+                    name: t.name.name.to_string(),
+                    label: t.label.as_ref().map(|l| l.value.to_string()),
                     from,
                     to,
                     by,
@@ -517,7 +517,7 @@ impl Cx<'_> {
         for item in &ast.items {
             let WfItem::Hook(h) = item else { continue };
             let target = match h.point {
-                HookPoint::Guard => match trans_ids.get(&h.target.name) {
+                HookPoint::Guard => match trans_ids.get(h.target.name.as_str()) {
                     Some(t) => Some(*t),
                     None => {
                         let names: Vec<&str> = trans_ids.keys().map(String::as_str).collect();
@@ -555,8 +555,8 @@ impl Cx<'_> {
                 }
             };
             let display = Path::new(file_name).parent().map_or_else(
-                || h.path.value.clone(),
-                |p| p.join(&h.path.value).display().to_string(),
+                || h.path.value.to_string(),
+                |p| p.join(&*h.path.value).display().to_string(),
             );
             let hook_file = sources.add(display.clone(), script.as_str());
             match hooks.compile(&display, &script, hook_file, h.point.name(), 1) {
@@ -572,9 +572,9 @@ impl Cx<'_> {
         let kind = kind?;
         self.check_graph(&stages, &transitions, start);
         Some(Flow {
-            name: ast.name.name.clone(),
-            label: ast.label.value.clone(),
-            basis: ast.basis.as_ref().map(|b| b.value.clone()),
+            name: ast.name.name.to_string(),
+            label: ast.label.value.to_string(),
+            basis: ast.basis.as_ref().map(|b| b.value.to_string()),
             kind,
             roles,
             bodies,

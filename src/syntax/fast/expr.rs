@@ -94,7 +94,7 @@ impl Parser<'_> {
                         (self.pieces.pop(), self.pieces.pop(), self.pieces.pop())
                     {
                         let span = a.span.join(b.span);
-                        let kind = ExprKind::Binary(op, Box::new(a), Box::new(b));
+                        let kind = ExprKind::Binary(op, Box::new((a, b)));
                         return Some(Expr { kind, span });
                     }
                 }
@@ -468,7 +468,7 @@ fn fold<I: Iterator<Item = Piece>>(run: &mut Peekable<I>, rbp: u32) -> R<Expr> {
         run.next();
         let rhs = fold(run, infix_power(op))?;
         let span = lhs.span.join(rhs.span);
-        lhs = Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
+        lhs = Expr { kind: ExprKind::Binary(op, Box::new((lhs, rhs))), span };
     }
     Some(lhs)
 }

@@ -8,6 +8,7 @@
 use pest::unicode::{LETTER, MARK, NUMBER};
 
 use super::{Parser, R};
+use crate::ast::Text;
 
 /// A keyword rule: its spellings, tried in the grammar's order. A space in a spelling stands
 /// for `sp`, one or more spaces or tabs. Every keyword ends with `!ident_char`.
@@ -396,7 +397,7 @@ impl Parser<'_> {
     }
 
     /// A `string` at `at`: where it ends and its value, unescaped.
-    pub(super) fn string_at(&self, at: usize) -> Option<(usize, String)> {
+    pub(super) fn string_at(&self, at: usize) -> Option<(usize, Text)> {
         if self.bytes.get(at) != Some(&b'"') {
             return None;
         }
@@ -418,7 +419,8 @@ impl Parser<'_> {
             }
         }
         let inner = self.text.get(body..i)?;
-        let value = if escaped { super::super::lower::unescape(inner) } else { inner.to_owned() };
+        let value =
+            if escaped { super::super::lower::unescape(inner).into() } else { inner.into() };
         Some((i + 1, value))
     }
 
