@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use thidua::eval::TraceMode;
 
 use crate::data;
-use crate::harness::{Config, Report, Res, Row, Target, fail, median, ratio};
+use crate::harness::{Config, Report, Res, Row, Target, fail, median_pair, ratio};
 use crate::rego::{Mode, Rego};
 use crate::thidua_side::Side;
 
@@ -134,8 +134,11 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
     agree(&side, &mut engine, cfg)?;
     eprintln!("{label}: both engines agree on {CHECKED_PEOPLE} people; timing");
 
-    let (t_thidua, _) = median(cfg.iterations, || Side::load("gen1000.rules", &rules))?;
-    let (t_rego, _) = median(cfg.iterations, || rego_load(&rego))?;
+    let (t_thidua, t_rego) = median_pair(
+        cfg.iterations,
+        || Side::load("gen1000.rules", &rules),
+        || rego_load(&rego),
+    )?;
     report.push(Row {
         workload: label.clone(),
         engine: String::from("thidua (parse + check)"),

@@ -58,6 +58,40 @@ pub(crate) fn median<R>(iterations: usize, mut f: impl FnMut() -> Res<R>) -> Res
     Ok((mid, last))
 }
 
+/// Time two loads against each other: after a warm-up run of each, every round runs `a` once
+/// and then `b` once, so that both see the same load on a shared machine, as evaluations do
+/// ([`interleaved`]). Rounds continue as [`median`]'s runs do, counting the time spent on `a`
+/// (the quick one). Each result is dropped outside its timed span: a load is timed up to the
+/// loaded rules, not their release. The median of each.
+pub(crate) fn median_pair<A, B>(
+    iterations: usize,
+    mut a: impl FnMut() -> Res<A>,
+    mut b: impl FnMut() -> Res<B>,
+) -> Res<(Duration, Duration)> {
+    drop(black_box(a()?));
+    drop(black_box(b()?));
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    let mut spent = Duration::ZERO;
+    while ta.len() < iterations.max(1) || (spent < MIN_TOTAL && ta.len() < MAX_RUNS) {
+        let start = ProcessTime::now();
+        let r = black_box(a()?);
+        let t = start.elapsed();
+        drop(r);
+        let start = ProcessTime::now();
+        let r = black_box(b()?);
+        let u = start.elapsed();
+        drop(r);
+        ta.push(t);
+        tb.push(u);
+        spent += t;
+    }
+    let mid = |mut v: Vec<Duration>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    Ok((mid(ta), mid(tb)))
+}
+
 /// Make rayon's global pool the calling thread alone, so that thidua's parallel row
 /// evaluation runs on one thread like every other engine.
 pub(crate) fn one_thread() -> Res<()> {

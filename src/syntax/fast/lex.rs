@@ -5,7 +5,10 @@
 //! (`WHITESPACE` and `COMMENT`), and leaves the position at the token's end: a rule's span
 //! then ends where its last token ends, as [`super::super::content_len`] trims pest's.
 
+use std::sync::OnceLock;
+
 use pest::unicode::{LETTER, MARK, NUMBER};
+use rustc_hash::FxHashSet;
 
 use super::{Parser, R};
 use crate::ast::Text;
@@ -158,6 +161,22 @@ fn reserved(first: char) -> &'static [&'static str] {
     }
 }
 
+/// Whether `word` is the first word of some reserved word's spelling ([`reserved`]).
+fn may_start_reserved(word: &[u8]) -> bool {
+    static FIRST_WORDS: OnceLock<FxHashSet<&'static [u8]>> = OnceLock::new();
+    FIRST_WORDS
+        .get_or_init(|| {
+            ('A'..='Z')
+                .chain('a'..='z')
+                .chain(['đ'])
+                .flat_map(reserved)
+                .filter_map(|spelling| spelling.split(' ').next())
+                .map(str::as_bytes)
+                .collect()
+        })
+        .contains(word)
+}
+
 /// `ident_char` beyond ASCII: a Unicode letter, mark or number.
 fn is_wide_ident_char(c: char) -> bool {
     LETTER(c) || MARK(c) || NUMBER(c)
@@ -175,6 +194,11 @@ impl Parser<'_> {
     pub(super) fn skip(&mut self) {
         if self.pos == self.skipped.0 {
             self.pos = self.skipped.1;
+            return;
+        }
+        // Where the last skip stopped there is nothing to skip; keep its memo for a retry
+        // from where it started.
+        if self.pos == self.skipped.1 {
             return;
         }
         let from = self.pos;
@@ -329,9 +353,6 @@ impl Parser<'_> {
             },
             _ => return None,
         };
-        if self.reserved_at(start) {
-            return None;
-        }
         let mut at = start + first_len;
         while let Some(&b) = self.bytes.get(at) {
             if b.is_ascii() {
@@ -345,6 +366,12 @@ impl Parser<'_> {
                     _ => break,
                 }
             }
+        }
+        // A reserved word written here would make its first word this whole name (a keyword
+        // ends with `!ident_char`, and a space follows each word of one of several words):
+        // most names are no such word, and need no comparison with the spellings.
+        if self.bytes.get(start..at).is_some_and(may_start_reserved) && self.reserved_at(start) {
+            return None;
         }
         self.pos = at;
         Some((start, at))
@@ -405,17 +432,19 @@ impl Parser<'_> {
         let mut i = body;
         let mut escaped = false;
         loop {
+            // Labels and legal bases run to tens of bytes: find the next byte that matters
+            // with `memchr` rather than byte by byte.
+            i += memchr::memchr3(b'"', b'\n', b'\\', self.bytes.get(i..)?)?;
             match self.bytes.get(i)? {
                 b'"' => break,
                 b'\n' => return None,
-                b'\\' => match self.bytes.get(i + 1)? {
+                _ => match self.bytes.get(i + 1)? {
                     b'"' | b'\\' | b'n' => {
                         escaped = true;
                         i += 2;
                     }
                     _ => return None,
                 },
-                _ => i += 1,
             }
         }
         let inner = self.text.get(body..i)?;
