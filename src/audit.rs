@@ -172,7 +172,7 @@ pub fn conferrals(office: &Office, loaded: &Loaded) -> Result<Vec<Conferral>> {
             proposal: p.id,
             cycle: p.cycle,
             award: award.name.clone(),
-            label: award.label.clone().unwrap_or_default().to_string(),
+            label: award.label.as_deref().unwrap_or_default().to_string(),
             category: match award.category {
                 crate::ast::AwardCategory::Title => String::from("title"),
                 crate::ast::AwardCategory::Commendation => String::from("commendation"),
