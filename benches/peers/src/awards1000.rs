@@ -134,11 +134,8 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
     agree(&side, &mut engine, cfg)?;
     eprintln!("{label}: both engines agree on {CHECKED_PEOPLE} people; timing");
 
-    let (t_thidua, t_rego) = median_pair(
-        cfg.iterations,
-        || Side::load("gen1000.rules", &rules),
-        || rego_load(&rego),
-    )?;
+    let (t_thidua, t_rego) =
+        median_pair(cfg.iterations, || Side::load("gen1000.rules", &rules), || rego_load(&rego))?;
     report.push(Row {
         workload: label.clone(),
         engine: String::from("thidua (parse + check)"),

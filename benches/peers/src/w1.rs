@@ -594,7 +594,11 @@ mod tests {
     fn every_engine_agrees_on_a_small_cycle_and_gets_a_row() {
         let mut report = Report::default();
         run(&Config { candidates: 300, iterations: 1 }, &mut report).unwrap();
-        assert_eq!(report.rows.len(), 7);
+        assert_eq!(
+            report.rows.len(),
+            8,
+            "thidua untraced, traced, traces built; regorus, cedar, rhai, two floors"
+        );
         assert!(report.rows.iter().all(|r| r.eval.is_some()));
         assert_eq!(report.notes.len(), 1, "the regorus modes not shown");
     }
