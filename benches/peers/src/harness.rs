@@ -15,6 +15,7 @@ use std::time::Duration;
 use cpu_time::ProcessTime;
 
 use thidua::diag::{Diagnostic, Format, SourceMap};
+use thidua::eval::TraceMode;
 
 /// Any failure: setup, an engine's error, or a disagreement between engines.
 pub(crate) type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -154,6 +155,36 @@ pub(crate) struct Entry<'a> {
     pub(crate) data: Option<Duration>,
     /// The evaluation of every candidate.
     pub(crate) eval: Job<'a>,
+}
+
+/// thidua's three lines of an evaluation workload: untraced (the reference every ratio is
+/// taken against), every decision traced (against [`TRACE`]), and every trace built as well (for
+/// information). `eval(mode, build)` evaluates, building every trace when `build` is set.
+pub(crate) fn thidua_entries<'a, R: 'a>(
+    load: Duration,
+    data: Duration,
+    eval: impl Fn(TraceMode, bool) -> Res<R> + Clone + 'a,
+) -> Vec<Entry<'a>> {
+    let line = |engine: &str, target: Target, mode: TraceMode, build: bool| {
+        let eval = eval.clone();
+        Entry {
+            engine: String::from(engine),
+            target,
+            load: Some(load),
+            data: Some(data),
+            eval: job(move || eval(mode, build)),
+        }
+    };
+    vec![
+        line("thidua", Target::Reference, TraceMode::Off, false),
+        line("thidua, every decision traced", Target::TraceAtMost(TRACE), TraceMode::All, false),
+        line(
+            "thidua, every decision traced, every trace built",
+            Target::Info,
+            TraceMode::All,
+            true,
+        ),
+    ]
 }
 
 /// Time the entries' evaluations side by side ([`interleaved`]) and add one row each, with

@@ -18,8 +18,8 @@ use thidua::model::{Dataset, FactId, KindId, Value};
 
 use crate::data::{self, Files, Person};
 use crate::harness::{
-    Config, Entry, FLOOR, Report, Res, TRACE, Target, VS_CEDAR, VS_REGO, VS_RHAI, fail, job,
-    median, time_entries,
+    Config, Entry, FLOOR, Report, Res, Target, VS_CEDAR, VS_REGO, VS_RHAI, fail, job, median,
+    thidua_entries, time_entries,
 };
 use crate::rego::{self, Mode, Rego};
 use crate::thidua_side::Side;
@@ -511,28 +511,9 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
     let (rhai_data_t, _) = median(it, || rhai_data(&files))?;
     let (floor_data_t, _) = median(it, || floor_data(&files))?;
 
-    let entries = vec![
-        Entry {
-            engine: String::from("thidua"),
-            target: Target::Reference,
-            load: Some(t_load),
-            data: Some(t_data),
-            eval: job(|| thidua_eval(&side, &data, TraceMode::Off, false)),
-        },
-        Entry {
-            engine: String::from("thidua, every decision traced"),
-            target: Target::TraceAtMost(TRACE),
-            load: Some(t_load),
-            data: Some(t_data),
-            eval: job(|| thidua_eval(&side, &data, TraceMode::All, false)),
-        },
-        Entry {
-            engine: String::from("thidua, every decision traced, every trace built"),
-            target: Target::Info,
-            load: Some(t_load),
-            data: Some(t_data),
-            eval: job(|| thidua_eval(&side, &data, TraceMode::All, true)),
-        },
+    let mut entries =
+        thidua_entries(t_load, t_data, |mode, build| thidua_eval(&side, &data, mode, build));
+    entries.extend([
         Entry {
             engine: mode.label().to_string(),
             target: Target::PeerSlower(VS_REGO),
@@ -568,7 +549,7 @@ pub(crate) fn run(cfg: &Config, report: &mut Report) -> Res<()> {
             data: Some(floor_data_t),
             eval: job(|| Ok(floor_eval(&floor, end))),
         },
-    ];
+    ]);
     time_entries(report, &label, it, entries)?;
     Ok(())
 }
