@@ -454,6 +454,11 @@ mod in_place {
         CExpr::Field(FieldId(i as u32))
     }
 
+    /// One of the six comparison operators.
+    pub(super) fn comparison() -> impl Strategy<Value = BinOp> {
+        prop::sample::select(vec![BinOp::Eq, BinOp::Ne, BinOp::Lt, BinOp::Le, BinOp::Gt, BinOp::Ge])
+    }
+
     pub(super) fn bin(op: BinOp, a: CExpr, b: CExpr) -> CExpr {
         CExpr::Binary(op, Box::new((a, b)), Span::default())
     }
@@ -482,16 +487,8 @@ mod in_place {
         nums: BoxedStrategy<CExpr>,
         held: Vec<CExpr>,
     ) -> impl Strategy<Value = CExpr> {
-        let cmp = prop::sample::select(vec![
-            BinOp::Eq,
-            BinOp::Ne,
-            BinOp::Lt,
-            BinOp::Le,
-            BinOp::Gt,
-            BinOp::Ge,
-        ]);
         let leaf = prop_oneof![
-            (cmp, nums.clone(), nums).prop_map(|(o, a, b)| bin(o, a, b)),
+            (comparison(), nums.clone(), nums).prop_map(|(o, a, b)| bin(o, a, b)),
             prop::sample::select(held),
             any::<bool>().prop_map(|b| CExpr::Const(Value::Bool(b))),
         ];
@@ -595,7 +592,7 @@ mod columns {
     use super::super::batch::Bits;
     use super::super::trace::Recorder;
     use super::super::*;
-    use super::in_place::{bin, combined, field, unit_expressions};
+    use super::in_place::{bin, combined, comparison, field, unit_expressions};
     use super::{Fixture, fixture};
     use crate::ast::{BinOp, Window};
     use crate::diag::Span;
@@ -656,16 +653,6 @@ mod columns {
         let [xl, nu, kl, tuyen] = ["xl", "nu", "kl", "tuyen"].map(|n| field(f, cb, n));
         let facts =
             ["ldtt", "cstd", "htxs", "bk_ttg", "nganh"].map(|n| f.program.schema.fact(n).unwrap());
-        let cmp = || {
-            prop::sample::select(vec![
-                BinOp::Eq,
-                BinOp::Ne,
-                BinOp::Lt,
-                BinOp::Le,
-                BinOp::Gt,
-                BinOp::Ge,
-            ])
-        };
         let either = |a: CExpr, b: CExpr, flip: bool, op: BinOp| {
             if flip { bin(op, b, a) } else { bin(op, a, b) }
         };
@@ -674,19 +661,19 @@ mod columns {
         let call = |func: Func, a: CExpr, b: CExpr| CExpr::Call(func, vec![a, b], Span::default());
         let (xl2, tuyen2, tuyen3) = (xl.clone(), tuyen.clone(), tuyen.clone());
         let leaf = prop_oneof![
-            (cmp(), 0u32..5, any::<bool>()).prop_map(move |(op, v, flip)| either(
+            (comparison(), 0u32..5, any::<bool>()).prop_map(move |(op, v, flip)| either(
                 xl.clone(),
                 CExpr::Const(Value::Enum(v)),
                 flip,
                 op
             )),
-            (cmp(), any::<bool>()).prop_map(move |(op, flip)| either(
+            (comparison(), any::<bool>()).prop_map(move |(op, flip)| either(
                 xl2.clone(),
                 xl2.clone(),
                 flip,
                 op
             )),
-            (cmp(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map({
+            (comparison(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map({
                 let (nu, kl) = (nu.clone(), kl.clone());
                 move |(op, which, v, flip)| {
                     either(
@@ -698,14 +685,14 @@ mod columns {
                 }
             }),
             prop::sample::select(vec![nu, kl]),
-            (cmp(), 2000i32..2026, any::<bool>()).prop_map(move |(op, y, flip)| either(
+            (comparison(), 2000i32..2026, any::<bool>()).prop_map(move |(op, y, flip)| either(
                 tuyen.clone(),
                 date(y),
                 flip,
                 op
             )),
             (
-                cmp(),
+                comparison(),
                 prop::sample::select(vec![
                     Func::MonthsBetween,
                     Func::YearsBetween,
@@ -733,13 +720,12 @@ mod columns {
                     };
                     either(c, CExpr::Const(bound), flip, op)
                 }),
-            (cmp(), prop::sample::select(vec![Func::MonthsBetween, Func::DaysBetween])).prop_map(
-                move |(op, func)| bin(
+            (comparison(), prop::sample::select(vec![Func::MonthsBetween, Func::DaysBetween]))
+                .prop_map(move |(op, func)| bin(
                     op,
                     call(func, tuyen3.clone(), CExpr::Builtin(Builtin::CycleEnd)),
                     CExpr::Param(ParamId(1))
-                )
-            ),
+                )),
             (
                 prop::sample::select(facts.to_vec()),
                 prop_oneof![
